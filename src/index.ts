@@ -1,0 +1,73 @@
+/**
+ * qinfer-rx: Bayesian parameter estimation by sequential Monte Carlo as RxJS pipelines.
+ * The one barrel of the core; heavy optional parts have their own subpaths
+ * (`qinfer-rx/gpu`, `qinfer-rx/cluster`) so that importing the core never loads Dawn or ioredis.
+ */
+
+// --- errors, randomness, experiments (core) ---
+export { QinferError, QinferArgumentError, isQinferError } from './errors/QinferError.js';
+export type { QinferErrorCode, QinferErrorOptions } from './errors/QinferError.js';
+export { ignoreWarnings } from './errors/warn.js';
+export type { QinferWarning, WarningSink } from './errors/warn.js';
+export { Rng, toRng } from './rng/Rng.js';
+export type { RngLike } from './rng/Rng.js';
+export { deriveSeed } from './rng/deriveSeed.js';
+export { ExpParams, SCALAR_SCHEMA, SCALAR_KEY, recordSchema } from './expparams/ExpParams.js';
+export type { ExpSchema, FieldSpec, FieldType, ExpParamsData, ExpRecord } from './expparams/ExpParams.js';
+export { toRowMajor, matrix } from './util/particles.js';
+export type { Matrix, ParticlesLike, RowMajor } from './util/particles.js';
+export { symmetricEigen, sqrtmPsd } from './util/symmetricEigen.js';
+
+// --- models ---
+export type { Model, ModelSpec, OutcomesLike, DifferentiableModel } from './models/Model.js';
+export { FiniteOutcomeModel, toOutcomes } from './models/FiniteOutcomeModel.js';
+export { TwoOutcomeModel } from './models/TwoOutcomeModel.js';
+export { pr0ToLikelihoodArray } from './models/pr0ToLikelihoodArray.js';
+export { SimplePrecessionModel } from './models/SimplePrecessionModel.js';
+export type { SimplePrecessionOptions } from './models/SimplePrecessionModel.js';
+export { registerBuiltinModels } from './models/registerBuiltinModels.js';
+
+// --- distributions ---
+export type { Distribution, DistributionSpec } from './distributions/Distribution.js';
+export { checkCount } from './distributions/checkCount.js';
+export { UniformDistribution } from './distributions/UniformDistribution.js';
+export { registerBuiltinDistributions } from './distributions/registerBuiltinDistributions.js';
+
+// --- SMC updater, resampling ---
+export { ParticleDistribution } from './smc/ParticleDistribution.js';
+export { SMCUpdater } from './smc/SMCUpdater.js';
+export type { SMCUpdaterOptions, ZeroWeightPolicy } from './smc/SMCUpdater.js';
+export { EPS, LIKELIHOOD_TOLERANCE } from './smc/constants.js';
+export { hypotheticalUpdate, bayesRisk, expectedInformationGain } from './smc/designQuantities.js';
+export type { HypotheticalUpdate } from './smc/designQuantities.js';
+export { posteriorMarginal, gaussianFilter1d } from './smc/posteriorMarginal.js';
+export type { PosteriorMarginalOptions } from './smc/posteriorMarginal.js';
+export type { Resampler, ResampleOptions, ResampledCloud } from './resamplers/Resampler.js';
+export { LiuWestResampler } from './resamplers/LiuWestResampler.js';
+export type { LiuWestOptions } from './resamplers/LiuWestResampler.js';
+export { sortedUniforms, multinomialParents } from './resamplers/sortedUniforms.js';
+
+// --- heuristics ---
+export type { Heuristic, HeuristicSpec } from './heuristics/Heuristic.js';
+export { ExpSparseHeuristic } from './heuristics/ExpSparseHeuristic.js';
+export type { ExpSparseOptions } from './heuristics/ExpSparseHeuristic.js';
+export { PGH } from './heuristics/PGH.js';
+export type { PGHOptions } from './heuristics/PGH.js';
+export { EnsembleHeuristic } from './heuristics/EnsembleHeuristic.js';
+export { registerBuiltinHeuristics } from './heuristics/registerBuiltinHeuristics.js';
+
+// --- registry ---
+export { Registry } from './registry/Registry.js';
+export type { ModelFactory, DistributionFactory, HeuristicFactory } from './registry/Registry.js';
+export { builtInRegistry } from './registry/builtInRegistry.js';
+
+// --- backends ---
+export type { LikelihoodBackend, LikelihoodRequest, LikelihoodCallOptions } from './backends/LikelihoodBackend.js';
+export { serialBackend } from './backends/serialBackend.js';
+
+// --- performance testing ---
+export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './perf/TrialSpec.js';
+
+// --- worker pool ---
+
+// --- reactive operators (operators/) ---

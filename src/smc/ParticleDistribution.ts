@@ -1,0 +1,224 @@
+import ndarray from 'ndarray';
+import { QinferArgumentError } from '../errors/QinferError.js';
+import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
+import type { Distribution } from '../distributions/Distribution.js';
+import { checkCount } from '../distributions/checkCount.js';
+import type { Rng } from '../rng/Rng.js';
+import { matrix, toRowMajor, type Matrix, type ParticlesLike } from '../util/particles.js';
+import { symmetricEigen } from '../util/symmetricEigen.js';
+
+/**
+ * A weighted particle approximation of a distribution (QInfer's `ParticleDistribution`):
+ * locations `x` (`[n, d]`, row-major) and weights `w` stored as `|w| / Σ|w|`.
+ *
+ * Estimates (spec §2, as QInfer computes them; no renormalisation of `w`):
+ * - `nEss = 1 / Σ w_i²` (+Infinity when all weights are zero);
+ * - `estMean = Σ w_i x_i`;
+ * - `estCovarianceMtx = Σ w_i x_i x_iᵀ − μ μᵀ` (one pass, no Bessel correction);
+ * - `estEntropy = −Σ_{w_i > 0} w_i ln w_i`.
+ *
+ * @example
+ * ```ts
+ * import { ParticleDistribution } from 'qinfer-rx';
+ * const pd = new ParticleDistribution([[0], [1]], [0.25, 0.75]);
+ * pd.estMean(); // Float64Array [0.75]
+ * pd.nEss;      // 1.6
+ * ```
+ */
+export class ParticleDistribution implements Distribution {
+  protected _x: Float64Array;
+  protected _w: Float64Array;
+  protected _n: number;
+  protected _d: number;
+  /** Where warnings (negative covariance eigenvalues, …) go. */
+  protected onWarning: WarningSink;
+
+  constructor(locations?: ParticlesLike, weights?: ArrayLike<number>, options: { nRvs?: number; onWarning?: WarningSink } = {}) {
+    this.onWarning = options.onWarning ?? ignoreWarnings;
+    if (locations === undefined) {
+      this._d = options.nRvs ?? 1;
+      this._n = 1;
+      this._x = new Float64Array(this._d);
+      this._w = Float64Array.of(1);
+      return;
+    }
+    const d = options.nRvs ?? inferColumns(locations);
+    const { x, nM } = toRowMajor(locations, d);
+    this._d = d;
+    this._n = nM;
+    this._x = x;
+    this._w = new Float64Array(nM);
+    if (weights === undefined) this._w.fill(1 / nM);
+    else this.setWeights(weights);
+  }
+
+  /** Number of particles. */
+  get nParticles(): number {
+    return this._n;
+  }
+
+  /** Number of random variables (model parameters). */
+  get nRvs(): number {
+    return this._d;
+  }
+
+  /** The locations as a `[n, d]` ndarray view (not a copy). */
+  get particleLocations(): Matrix {
+    return matrix(this._x, this._n, this._d);
+  }
+
+  /** The raw row-major location buffer (a view; the updater may replace it on resampling). */
+  get locations(): Float64Array {
+    return this._x;
+  }
+
+  /** The weights (a view). */
+  get particleWeights(): Float64Array {
+    return this._w;
+  }
+
+  /** Replaces the locations (and count); weights become uniform unless given. */
+  setParticles(locations: ParticlesLike, weights?: ArrayLike<number>): void {
+    const { x, nM } = toRowMajor(locations, this._d);
+    this._x = x;
+    this._n = nM;
+    this._w = new Float64Array(nM).fill(1 / nM);
+    if (weights !== undefined) this.setWeights(weights);
+  }
+
+  /** Sets the weights to `|w| / Σ|w|` (length must equal the particle count). */
+  setWeights(weights: ArrayLike<number>): void {
+    if (weights.length !== this._n) throw new QinferArgumentError('ERR_SHAPE', `${weights.length} weights for ${this._n} particles`);
+    let s = 0;
+    for (let i = 0; i < weights.length; i++) {
+      const wi = weights[i]!;
+      if (!Number.isFinite(wi)) throw new QinferArgumentError('ERR_ARGUMENT', `weight ${i} is ${wi}`);
+      s += Math.abs(wi);
+    }
+    if (s === 0) throw new QinferArgumentError('ERR_ARGUMENT', 'weights sum to zero');
+    if (this._w.length !== this._n) this._w = new Float64Array(this._n);
+    for (let i = 0; i < weights.length; i++) this._w[i] = Math.abs(weights[i]!) / s;
+  }
+
+  /** Effective sample size `1 / Σ w_i²`. */
+  get nEss(): number {
+    const w = this._w;
+    let s = 0;
+    for (let i = 0; i < w.length; i++) s += w[i]! * w[i]!;
+    return 1 / s;
+  }
+
+  /** `Σ_i w_i x_i` (length d). */
+  estMean(): Float64Array {
+    const d = this._d, x = this._x, w = this._w, mu = new Float64Array(d);
+    for (let i = 0; i < this._n; i++) {
+      const wi = w[i]!;
+      for (let p = 0; p < d; p++) mu[p] += wi * x[i * d + p]!;
+    }
+    return mu;
+  }
+
+  /** `Σ_i w_i f(x_i)` for a function of a particle's parameters. */
+  estMeanfn(f: (x: Float64Array) => number): number {
+    const d = this._d;
+    let s = 0;
+    for (let i = 0; i < this._n; i++) s += this._w[i]! * f(this._x.subarray(i * d, (i + 1) * d));
+    return s;
+  }
+
+  /**
+   * Weighted covariance `Σ w_i x_i x_iᵀ − μ μᵀ` (`[d, d]`); with `corr` it is divided by
+   * `√(C_pp C_qq)`. Warns (category `approximation`) when an eigenvalue is negative.
+   */
+  estCovarianceMtx(corr = false): Matrix {
+    const d = this._d, x = this._x, w = this._w;
+    const mu = this.estMean();
+    const c = new Float64Array(d * d);
+    for (let i = 0; i < this._n; i++) {
+      const wi = w[i]!, o = i * d;
+      for (let p = 0; p < d; p++) {
+        const wx = wi * x[o + p]!;
+        for (let q = 0; q < d; q++) c[p * d + q] += wx * x[o + q]!;
+      }
+    }
+    for (let p = 0; p < d; p++) for (let q = 0; q < d; q++) c[p * d + q] -= mu[p]! * mu[q]!;
+    if (d > 1 || c[0]! < 0) {
+      const { values } = symmetricEigen(c, d);
+      if (values[0]! < 0) this.onWarning({ category: 'approximation', message: `Numerical error in covariance estimation causing positive semidefinite violation (smallest eigenvalue ${values[0]}).` });
+    }
+    if (corr) {
+      const sd = Array.from({ length: d }, (_, p) => Math.sqrt(c[p * d + p]!));
+      for (let p = 0; p < d; p++) for (let q = 0; q < d; q++) c[p * d + q] /= sd[p]! * sd[q]!;
+    }
+    return ndarray(c, [d, d]);
+  }
+
+  /** Shannon entropy of the weights, `−Σ_{w_i>0} w_i ln w_i`. */
+  estEntropy(): number {
+    let s = 0;
+    for (let i = 0; i < this._n; i++) {
+      const wi = this._w[i]!;
+      if (wi > 0) s -= wi * Math.log(wi);
+    }
+    return s;
+  }
+
+  /**
+   * Draws `n` particles with probability `w`: index `= searchsorted(cumsum(w), u, 'right')`,
+   * clamped to the last particle; shape `[n, d]`.
+   */
+  sample(n: number, rng: Rng): Matrix {
+    checkCount(n, 'sample count', true);
+    const d = this._d, cdf = cumsum(this._w), out = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const j = Math.min(searchRight(cdf, rng.uniform()), this._n - 1);
+      out.set(this._x.subarray(j * d, (j + 1) * d), i * d);
+    }
+    return matrix(out, n, d);
+  }
+
+  /**
+   * Particles of the credible region at `level` (QInfer's `est_credible_region`): particles in
+   * order of decreasing weight while the running sum of weights is `≤ level`, plus the next one.
+   * Equal weights keep their index order (QInfer's order is unspecified). Throws `ERR_ARGUMENT`
+   * when the running sum never exceeds `level`.
+   */
+  estCredibleRegion(level = 0.95): Matrix {
+    if (!(level > 0 && level <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `level must be in (0, 1], got ${level}`);
+    const d = this._d, w = this._w;
+    const idx = Array.from({ length: this._n }, (_, i) => i).sort((a, b) => w[b]! - w[a]! || a - b);
+    let s = 0, k = 0;
+    while (k < idx.length && s + w[idx[k]!]! <= level) s += w[idx[k++]!]!;
+    if (k >= idx.length) throw new QinferArgumentError('ERR_ARGUMENT', `the weights never exceed level ${level}`);
+    k += 1;
+    const out = new Float64Array(k * d);
+    for (let i = 0; i < k; i++) out.set(this._x.subarray(idx[i]! * d, (idx[i]! + 1) * d), i * d);
+    return matrix(out, k, d);
+  }
+}
+
+function inferColumns(mps: ParticlesLike): number {
+  if (mps instanceof Float64Array) return 1;
+  if (Array.isArray(mps)) return (mps[0] as readonly number[] | undefined)?.length ?? 1;
+  const m = mps as Matrix;
+  return m.dimension === 1 ? 1 : m.shape[1]!;
+}
+
+/** Running sum of `w`. */
+export function cumsum(w: Float64Array): Float64Array {
+  const c = new Float64Array(w.length);
+  let s = 0;
+  for (let i = 0; i < w.length; i++) c[i] = s += w[i]!;
+  return c;
+}
+
+/** numpy `searchsorted(cdf, u, side='right')`: the number of entries `≤ u`. */
+export function searchRight(cdf: Float64Array, u: number): number {
+  let lo = 0, hi = cdf.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cdf[mid]! <= u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,320 @@
+import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
+import type { Distribution } from '../distributions/Distribution.js';
+import { checkCount } from '../distributions/checkCount.js';
+import type { ExpParams } from '../expparams/ExpParams.js';
+import type { Model } from '../models/Model.js';
+import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
+import type { Resampler } from '../resamplers/Resampler.js';
+import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
+import type { WarningSink } from '../errors/warn.js';
+import { matrix } from '../util/particles.js';
+import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
+import { ParticleDistribution } from './ParticleDistribution.js';
+import { bayesRisk, expectedInformationGain, hypotheticalUpdate, type HypotheticalUpdate } from './designQuantities.js';
+import { posteriorMarginal, type PosteriorMarginalOptions } from './posteriorMarginal.js';
+
+/** What {@link SMCUpdater.update} does when every weight becomes (numerically) zero. */
+export type ZeroWeightPolicy = 'ignore' | 'skip' | 'warn' | 'error' | 'reset';
+
+const ZERO_WEIGHT_POLICIES: readonly ZeroWeightPolicy[] = ['ignore', 'skip', 'warn', 'error', 'reset'];
+
+
+/** Options of {@link SMCUpdater} (QInfer's constructor arguments, camel-cased). */
+export interface SMCUpdaterOptions {
+  /** The generator of every random draw (prior, resampling); a number seeds a new one. Default seed 0. */
+  rng?: RngLike;
+  /** Default: `new LiuWestResampler({ defaultNParticles: nParticles })` (a = 0.98). */
+  resampler?: Resampler;
+  /** Deprecated in QInfer: builds `LiuWestResampler({ a })`; giving it with `resampler` is an error. */
+  resampleA?: number;
+  /** Resample when `nEss < nParticles · resampleThresh` (strict); 0 disables. Default 0.5. */
+  resampleThresh?: number;
+  /** Default `'error'`. */
+  zeroWeightPolicy?: ZeroWeightPolicy;
+  /** All weights count as zero when their sum is ≤ this. Default `10 · eps = 2.22e-15`. */
+  zeroWeightThresh?: number;
+  /** Canonicalise particles after reset and each resampling. Default true. */
+  canonicalize?: boolean;
+  /** Receives approximation, resampler and zero-weight warnings. */
+  onWarning?: WarningSink;
+}
+
+/**
+ * The sequential Monte Carlo updater (QInfer's `SMCUpdater`, spec §3): a particle approximation
+ * of the posterior over model parameters, updated by Bayes' rule for each datum,
+ *
+ *   w_i ← w_i L_i / N,   L_i = Pr(d | x_i; e),   N = Σ_j w_j L_j,
+ *
+ * and resampled (Liu–West by default) when the effective sample size `1/Σw²` drops below
+ * `resampleThresh · n` (strict).
+ *
+ * `update` follows QInfer's exact order; it is also available in the two stages the reactive
+ * pipeline uses: {@link applyLikelihood} (given `L`, computed anywhere) and {@link maybeResample}.
+ * Per-update work allocates nothing proportional to the particle count except when resampling.
+ *
+ * Decisions on QInfer's quirks (spec): the normalisation record holds numbers, not length-1
+ * arrays; `eps` of `update` must hold exactly one experiment; the `'reset'` zero-weight policy
+ * keeps the fresh uniform weights of the prior draw (QInfer overwrote them with the all-zero
+ * update); a likelihood that is NaN, below −1e-12 or above 1 + 1e-12 is an error
+ * (`ERR_INVALID_LIKELIHOOD`), tiny negative rounding is clipped to 0 with a warning.
+ *
+ * @example
+ * ```ts
+ * import { SMCUpdater, SimplePrecessionModel, UniformDistribution, ExpParams } from 'qinfer-rx';
+ * const up = new SMCUpdater(new SimplePrecessionModel(), 2000, new UniformDistribution([0, 1]), { rng: 7 });
+ * up.update(0, ExpParams.scalar([3.5]));
+ * up.estMean(); // posterior mean of ω
+ * ```
+ */
+export class SMCUpdater extends ParticleDistribution {
+  readonly model: Model;
+  readonly prior: Distribution;
+  readonly rng: Rng;
+  readonly resampler: Resampler;
+  readonly resampleThresh: number;
+  readonly zeroWeightPolicy: ZeroWeightPolicy;
+  readonly zeroWeightThresh: number;
+  readonly canonicalizeParticles: boolean;
+  /** Outcomes seen so far (QInfer records outcomes only, not experiments). */
+  readonly dataRecord: number[] = [];
+  /** `N` of every accepted datum. */
+  readonly normalizationRecord: number[] = [];
+  resampleCount = 0;
+  justResampled = false;
+  minNEss: number;
+  private nParticlesInit: number;
+  private lbuf = new Float64Array(0);
+  private outcomeBuf = new Int32Array(1);
+
+  constructor(model: Model, nParticles: number, prior: Distribution, options: SMCUpdaterOptions = {}) {
+    checkCount(nParticles, 'nParticles');
+    if (prior.nRvs !== model.nModelparams) {
+      throw new QinferArgumentError('ERR_SHAPE', `prior has ${prior.nRvs} random variables, the model ${model.nModelparams} parameters`);
+    }
+    super(undefined, undefined, { nRvs: model.nModelparams, onWarning: options.onWarning });
+    if (options.resampler !== undefined && options.resampleA !== undefined) {
+      throw new QinferArgumentError('ERR_ARGUMENT', 'give either resampler or resampleA, not both');
+    }
+    const thresh = options.resampleThresh ?? 0.5;
+    if (!(thresh >= 0 && thresh <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `resampleThresh must be in [0, 1], got ${thresh}`);
+    const policy = options.zeroWeightPolicy ?? 'error';
+    if (!ZERO_WEIGHT_POLICIES.includes(policy)) {
+      throw new QinferArgumentError('ERR_ARGUMENT', `unknown zeroWeightPolicy '${String(policy)}' (one of ${ZERO_WEIGHT_POLICIES.join(', ')})`);
+    }
+    this.model = model;
+    this.prior = prior;
+    this.rng = toRng(options.rng ?? 0);
+    this.resampler =
+      options.resampler ?? new LiuWestResampler({ a: options.resampleA, defaultNParticles: nParticles, onWarning: options.onWarning });
+    this.resampleThresh = thresh;
+    this.zeroWeightPolicy = policy;
+    this.zeroWeightThresh = options.zeroWeightThresh ?? 10 * EPS;
+    this.canonicalizeParticles = options.canonicalize ?? true;
+    this.nParticlesInit = nParticles;
+    this.minNEss = nParticles;
+    this.reset({ nParticles });
+  }
+
+  /**
+   * Redraws the particles from the prior with uniform weights (or only the columns
+   * `onlyParams`, keeping the others and the weights unless `resetWeights`), then canonicalises.
+   */
+  reset(options: { nParticles?: number; onlyParams?: readonly number[]; resetWeights?: boolean } = {}): void {
+    const { nParticles, onlyParams, resetWeights = true } = options;
+    if (nParticles !== undefined && onlyParams !== undefined) {
+      throw new QinferArgumentError('ERR_ARGUMENT', 'cannot give both nParticles and onlyParams');
+    }
+    const n = nParticles ?? this.nParticlesInit;
+    checkCount(n, 'nParticles');
+    this.nParticlesInit = n;
+    const d = this.nRvs;
+    const draw = this.prior.sample(onlyParams === undefined ? n : this._n, this.rng);
+    if (draw.shape[1] !== d) throw new QinferArgumentError('ERR_SHAPE', `prior samples have ${draw.shape[1]} columns, expected ${d}`);
+    if (onlyParams === undefined) {
+      this._x = Float64Array.from(draw.data.subarray(draw.offset, draw.offset + n * d));
+      this._n = n;
+      this._w = new Float64Array(n).fill(1 / n);
+    } else {
+      for (const p of onlyParams) {
+        if (!(Number.isInteger(p) && p >= 0 && p < d)) throw new QinferArgumentError('ERR_ARGUMENT', `onlyParams index ${p} outside [0, ${d})`);
+        for (let j = 0; j < this._n; j++) this._x[j * d + p] = draw.get(j, p);
+      }
+      if (resetWeights) this._w.fill(1 / this._n);
+    }
+    if (this.canonicalizeParticles) this.model.canonicalize(this._x, this._n);
+  }
+
+  /** `Σ ln N_k` over the normalisation record: the log evidence of the data so far. */
+  get logTotalLikelihood(): number {
+    let s = 0;
+    for (const N of this.normalizationRecord) s += Math.log(N);
+    return s;
+  }
+
+  /** Checks that `eps` holds one experiment and `outcome` is one of its outcomes. */
+  private checkDatum(outcome: number, eps: ExpParams): void {
+    if (eps.length !== 1) throw new QinferArgumentError('ERR_SHAPE', `update takes exactly one experiment, got ${eps.length}`);
+    const nO = this.model.nOutcomes(eps, 0);
+    if (!Number.isInteger(outcome) || outcome < 0 || outcome >= nO) {
+      throw new QinferArgumentError('ERR_OUTCOME', `outcome ${outcome} outside the model's outcomes 0..${nO - 1}`, { details: { outcome, nOutcomes: nO } });
+    }
+  }
+
+  /**
+   * Computes `L_i = Pr(outcome | x_i; eps)` for the current particles into a reused buffer
+   * (no allocation after the first call) and returns it.
+   */
+  likelihoodOf(outcome: number, eps: ExpParams): Float64Array {
+    this.checkDatum(outcome, eps);
+    if (this.lbuf.length !== this._n) this.lbuf = new Float64Array(this._n);
+    this.outcomeBuf[0] = outcome;
+    this.model.likelihood(this.outcomeBuf, matrix(this._x, this._n, this.nRvs), eps, this.lbuf);
+    return this.lbuf;
+  }
+
+  /** Bayes update for one datum, in QInfer's order (spec §3.2); resamples when needed. */
+  update(outcome: number, eps: ExpParams, checkForResample = true): void {
+    const L = this.likelihoodOf(outcome, eps);
+    this.applyLikelihood(outcome, eps, L);
+    if (checkForResample) this.maybeResample();
+  }
+
+  /**
+   * The Bayes update given the likelihood `L[i] = Pr(outcome | x_i; eps)` of the current
+   * particles (computed by any backend): steps 1 and 3–7 of QInfer's `update`, without the
+   * resampling check. Returns false when the `'skip'` policy skipped the datum.
+   */
+  applyLikelihood(outcome: number, eps: ExpParams, L: Float64Array): boolean {
+    this.checkDatum(outcome, eps);
+    const n = this._n, w = this._w;
+    if (L.length < n) throw new QinferArgumentError('ERR_SHAPE', `likelihood has ${L.length} values for ${n} particles`);
+    this.dataRecord.push(outcome);
+    this.justResampled = false;
+    let N = 0, clipped = false;
+    for (let i = 0; i < n; i++) {
+      let l = L[i]!;
+      if (!(l >= 0 && l <= 1 + LIKELIHOOD_TOLERANCE)) {
+        if (l < 0 && l >= -LIKELIHOOD_TOLERANCE) {
+          l = 0;
+          clipped = true;
+        } else {
+          this.dataRecord.pop();
+          throw new QinferError('ERR_INVALID_LIKELIHOOD', `likelihood of particle ${i} is ${l} (outcome ${outcome})`, {
+            details: { particle: i, value: l, outcome },
+          });
+        }
+      }
+      N += w[i]! * l;
+    }
+    if (clipped) this.onWarning({ category: 'approximation', message: 'Negative weights occured in particle approximation. Smallest weight observed == 0. Clipping weights.' });
+    if (N <= this.zeroWeightThresh) {
+      switch (this.zeroWeightPolicy) {
+        case 'ignore':
+          break;
+        case 'skip':
+          return false;
+        case 'warn':
+          this.onWarning({ category: 'zero-weights', message: 'All particle weights are zero. This will very likely fail quite badly.' });
+          break;
+        case 'error':
+          throw new QinferError('ERR_ZERO_WEIGHTS', 'All particle weights are zero.', { details: { outcome, step: this.dataRecord.length - 1 } });
+        case 'reset':
+          this.onWarning({ category: 'zero-weights', message: 'All particle weights are zero. Resetting from initial prior.' });
+          this.reset();
+          this.normalizationRecord.push(N);
+          this.afterWeights(eps);
+          return true;
+      }
+    }
+    const div = Math.abs(N) < EPS ? 1 : N;
+    for (let i = 0; i < n; i++) {
+      const l = L[i]!;
+      w[i] = (w[i]! * (l < 0 ? 0 : l)) / div;
+    }
+    this.normalizationRecord.push(N);
+    this.afterWeights(eps);
+    return true;
+  }
+
+  /** Steps 6–7: the time step and the minimum effective sample size. */
+  private afterWeights(eps: ExpParams): void {
+    if (this.model.hasDynamics) {
+      const moved = this.model.updateTimestep(matrix(this._x, this._n, this.nRvs), eps, this.rng);
+      const d = this.nRvs, nE = moved.shape[2]!;
+      for (let j = 0; j < this._n; j++) for (let p = 0; p < d; p++) this._x[j * d + p] = moved.data[(j * d + p) * nE]!;
+    }
+    const ness = this.nEss;
+    if (ness <= this.minNEss) this.minNEss = ness;
+  }
+
+  /** True when `nEss < n · resampleThresh` (strict). */
+  get needsResample(): boolean {
+    return this.nEss < this._n * this.resampleThresh;
+  }
+
+  /** QInfer's `_maybe_resample`: warns when `nEss ≤ 10`, resamples when {@link needsResample}. */
+  maybeResample(): boolean {
+    const ness = this.nEss;
+    if (ness <= 10) this.onWarning({ category: 'approximation', message: `Extremely small n_ess encountered (${ness}). Resampling is likely to fail. Consider adding particles, or resampling more often.` });
+    if (ness < this._n * this.resampleThresh) {
+      this.resample();
+      return true;
+    }
+    return false;
+  }
+
+  /** Resamples now (spec §3.3). */
+  resample(): void {
+    if (this.justResampled) this.onWarning({ category: 'resampler', message: 'Resampling without additional data; this may not perform as desired.' });
+    this.justResampled = true;
+    this.resampleCount += 1;
+    const cloud = this.resampler.resample(this.model, this, this.rng);
+    this._x = cloud.locations;
+    this._w = cloud.weights;
+    this._n = cloud.nParticles;
+    if (this.canonicalizeParticles) this.model.canonicalize(this._x, this._n);
+    try {
+      this.model.clearCache();
+    } catch (e) {
+      this.onWarning({ category: 'approximation', message: `Exception raised when clearing model cache: ${String(e)}. Ignoring.` });
+    }
+  }
+
+  /**
+   * QInfer's `batch_update`: each pair is an update without the resampling check; the check
+   * runs after every `resampleInterval`-th datum.
+   */
+  batchUpdate(outcomes: ArrayLike<number>, eps: ExpParams, resampleInterval = 5): void {
+    if (outcomes.length !== eps.length) throw new QinferArgumentError('ERR_SHAPE', `${outcomes.length} outcomes for ${eps.length} experiments`);
+    checkCount(resampleInterval, 'resampleInterval');
+    for (let k = 0; k < outcomes.length; k++) {
+      this.update(outcomes[k]!, eps.at(k), false);
+      if ((k + 1) % resampleInterval === 0) this.maybeResample();
+    }
+  }
+
+  /** Posterior weights for each outcome and candidate experiment, without changing the state (spec §3.1). */
+  hypotheticalUpdate(outcomes: ArrayLike<number> | number, eps: ExpParams): HypotheticalUpdate {
+    return hypotheticalUpdate(this.model, this._x, this._w, this._n, outcomes, eps);
+  }
+
+  /** Expected posterior Q-weighted variance of each candidate experiment (spec §3.4). */
+  bayesRisk(eps: ExpParams): Float64Array {
+    return bayesRisk(this.model, this._x, this._w, this._n, eps);
+  }
+
+  /** QInfer's `risk(x0)`: the Bayes risk of one experiment. */
+  risk(eps: ExpParams): number {
+    return this.bayesRisk(eps.at(0))[0]!;
+  }
+
+  /** Expected information gain (KL divergence posterior‖prior) of each candidate experiment. */
+  expectedInformationGain(eps: ExpParams): Float64Array {
+    return expectedInformationGain(this.model, this._x, this._w, this._n, eps);
+  }
+
+  /** The marginal posterior density of parameter `idx` on a grid (QInfer's `posterior_marginal`). */
+  posteriorMarginal(options: PosteriorMarginalOptions = {}): { ps: Float64Array; pr: Float64Array } {
+    return posteriorMarginal(this._x, this._w, this._n, this.nRvs, options);
+  }
+}
