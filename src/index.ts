@@ -64,6 +64,7 @@ export { builtInRegistry } from './registry/builtInRegistry.js';
 // --- backends ---
 export type { LikelihoodBackend, LikelihoodRequest, LikelihoodCallOptions } from './backends/LikelihoodBackend.js';
 export { serialBackend } from './backends/serialBackend.js';
+export type { EngineView, Chunk } from './backends/EngineView.js';
 
 // --- performance testing ---
 export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './perf/TrialSpec.js';
