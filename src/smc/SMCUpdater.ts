@@ -151,8 +151,8 @@ export class SMCUpdater extends ParticleDistribution {
     return s;
   }
 
-  /** Checks that `eps` holds one experiment and `outcome` is one of its outcomes. */
-  private checkDatum(outcome: number, eps: ExpParams): void {
+  /** Throws unless `eps` holds one experiment and `outcome` is one of its outcomes (`ERR_SHAPE`, `ERR_OUTCOME`). */
+  checkDatum(outcome: number, eps: ExpParams): void {
     if (eps.length !== 1) throw new QinferArgumentError('ERR_SHAPE', `update takes exactly one experiment, got ${eps.length}`);
     const nO = this.model.nOutcomes(eps, 0);
     if (!Number.isInteger(outcome) || outcome < 0 || outcome >= nO) {
@@ -263,12 +263,12 @@ export class SMCUpdater extends ParticleDistribution {
     return false;
   }
 
-  /** Resamples now (spec §3.3). */
-  resample(): void {
+  /** Resamples now (spec §3.3), with the updater's resampler or the one given. */
+  resample(resampler: Resampler = this.resampler): void {
     if (this.justResampled) this.onWarning({ category: 'resampler', message: 'Resampling without additional data; this may not perform as desired.' });
     this.justResampled = true;
     this.resampleCount += 1;
-    const cloud = this.resampler.resample(this.model, this, this.rng);
+    const cloud = resampler.resample(this.model, this, this.rng);
     this._x = cloud.locations;
     this._w = cloud.weights;
     this._n = cloud.nParticles;
