@@ -72,3 +72,18 @@ export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './p
 // --- worker pool ---
 
 // --- reactive operators (operators/) ---
+export type { EstimationStep, Datum } from '../operators/EstimationStep.js';
+export { experiment } from '../operators/experiment.js';
+export { simulate } from '../operators/simulate.js';
+export { likelihood } from '../operators/likelihood.js';
+export { parallel } from '../operators/parallel.js';
+export type { LikelihoodScheduler } from '../operators/parallel.js';
+export { update } from '../operators/update.js';
+export { resample } from '../operators/resample.js';
+export type { ResampleOperatorOptions } from '../operators/resample.js';
+export { posterior } from '../operators/posterior.js';
+export type { PosteriorSnapshot, SnapshotMode } from '../operators/posterior.js';
+export { estimate } from '../operators/estimate.js';
+export type { EstimateOptions } from '../operators/estimate.js';
+export { fromInstrument } from '../operators/fromInstrument.js';
+export type { FromInstrumentOptions } from '../operators/fromInstrument.js';
