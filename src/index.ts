@@ -25,6 +25,19 @@ export { TwoOutcomeModel } from './models/TwoOutcomeModel.js';
 export { pr0ToLikelihoodArray } from './models/pr0ToLikelihoodArray.js';
 export { SimplePrecessionModel } from './models/SimplePrecessionModel.js';
 export type { SimplePrecessionOptions } from './models/SimplePrecessionModel.js';
+export { SimpleInversionModel } from './models/SimpleInversionModel.js';
+export type { SimpleInversionOptions } from './models/SimpleInversionModel.js';
+export { UnknownT2Model } from './models/UnknownT2Model.js';
+export { MultiCosModel } from './models/MultiCosModel.js';
+export { CoinModel } from './models/CoinModel.js';
+export { NoisyCoinModel } from './models/NoisyCoinModel.js';
+export { NDieModel } from './models/NDieModel.js';
+export type { NDieOptions } from './models/NDieModel.js';
+export { DerivedModel } from './models/DerivedModel.js';
+export { BinomialModel } from './models/BinomialModel.js';
+export { RandomWalkModel } from './models/RandomWalkModel.js';
+export { binomialPmf } from './models/binomialPmf.js';
+export { fisherInformationFromScore } from './models/fisherInformation.js';
 export { registerBuiltinModels } from './models/registerBuiltinModels.js';
 
 // --- distributions ---

@@ -1,0 +1,126 @@
+import ndarray from 'ndarray';
+import { ExpParams, recordSchema, type ExpSchema } from '../expparams/ExpParams.js';
+import { QinferArgumentError } from '../errors/QinferError.js';
+import { toRowMajor, type ParticlesLike } from '../util/particles.js';
+import { toOutcomes } from './FiniteOutcomeModel.js';
+import { fisherInformationFromScore } from './fisherInformation.js';
+import type { DifferentiableModel, OutcomesLike } from './Model.js';
+import { TwoOutcomeModel } from './TwoOutcomeModel.js';
+
+/** Options of {@link SimpleInversionModel} (QInfer's `min_freq`). */
+export interface SimpleInversionOptions {
+  /** Particles need `ω > minFreq` (strict) to be valid. Default 0. */
+  minFreq?: number;
+}
+
+const INVERSION_SCHEMA = recordSchema({ name: 't', type: 'float' }, { name: 'w_', type: 'float' });
+
+/**
+ * Free precession probed by an inversion at a guessed frequency ω₋ (QInfer's
+ * `SimpleInversionModel`, the interactive QLE model): one model parameter ω, record experiments
+ * `{ t, w_ }`, two outcomes with
+ *
+ *   Pr(0 | ω; t, ω₋) = cos²(t (ω − ω₋) / 2),
+ *
+ * valid iff ω > minFreq (strict). Score, with `a = (ω − ω₋) t / 2`: `s(0) = −t tan a`,
+ * `s(1) = t / tan a` (NaN or ±Infinity where `a = 0`, as in QInfer); Fisher information
+ * `Σ_o L_o s_o²` (= t² where finite).
+ *
+ * @example
+ * ```ts
+ * import { SimpleInversionModel, ExpParams, recordSchema } from 'qinfer-rx';
+ * const m = new SimpleInversionModel();
+ * const eps = ExpParams.records(m.expparamsSchema, [{ t: 2, w_: 0.25 }]);
+ * m.likelihood(0, [[0.75]], eps).get(0, 0, 0); // cos²(0.5) ≈ 0.770
+ * ```
+ */
+export class SimpleInversionModel extends TwoOutcomeModel implements DifferentiableModel {
+  readonly name: string = 'SimpleInversionModel';
+  readonly nModelparams = 1;
+  readonly expparamsSchema: ExpSchema = INVERSION_SCHEMA;
+  readonly minFreq: number;
+
+  constructor(options: SimpleInversionOptions = {}) {
+    super();
+    this.minFreq = options.minFreq ?? 0;
+    if (typeof this.minFreq !== 'number' || !Number.isFinite(this.minFreq)) {
+      throw new QinferArgumentError('ERR_ARGUMENT', `minFreq must be a finite number, got ${String(this.minFreq)}`);
+    }
+  }
+
+  override get params(): Readonly<Record<string, unknown>> {
+    return { minFreq: this.minFreq };
+  }
+
+  override get modelparamNames(): readonly string[] {
+    return ['\\omega'];
+  }
+
+  /** The evolution times (the `t` field). */
+  protected times(eps: ExpParams): Float64Array {
+    return eps.field('t');
+  }
+
+  /** The inversion frequencies ω₋ (the `w_` field), or `undefined` when they are all 0. */
+  protected offsets(eps: ExpParams): Float64Array | undefined {
+    return eps.field('w_');
+  }
+
+  override checkExpparams(eps: ExpParams): void {
+    this.times(eps);
+    this.offsets(eps);
+  }
+
+  pr0Into(x: Float64Array, nM: number, eps: ExpParams, out: Float64Array, start = 0, end = nM): void {
+    const t = this.times(eps), w_ = this.offsets(eps);
+    const nE = t.length;
+    if (w_ === undefined) {
+      for (let j = start; j < end; j++) {
+        const w = x[j]!, row = j * nE;
+        for (let k = 0; k < nE; k++) {
+          const c = Math.cos((t[k]! * w) / 2);
+          out[row + k] = c * c;
+        }
+      }
+      return;
+    }
+    for (let j = start; j < end; j++) {
+      const w = x[j]!, row = j * nE;
+      for (let k = 0; k < nE; k++) {
+        const c = Math.cos((t[k]! * (w - w_[k]!)) / 2);
+        out[row + k] = c * c;
+      }
+    }
+  }
+
+  areModelsValid(mps: ParticlesLike): Uint8Array {
+    const { x, nM } = toRowMajor(mps, 1);
+    const v = new Uint8Array(nM);
+    for (let j = 0; j < nM; j++) v[j] = x[j]! > this.minFreq ? 1 : 0;
+    return v;
+  }
+
+  /** Score `[1, nO, nM, nE]`: `−t tan a` for outcome 0, `t / tan a` for outcome 1, `a = (ω − ω₋) t / 2`. */
+  score(outcomes: OutcomesLike, mps: ParticlesLike, eps: ExpParams): ndarray.NdArray<Float64Array> {
+    const os = toOutcomes(outcomes);
+    for (const o of os) if (o > 1) throw new QinferArgumentError('ERR_OUTCOME', `outcome ${o} outside the model's outcomes 0..1`, { details: { outcome: o } });
+    const { x, nM } = toRowMajor(mps, 1);
+    const t = this.times(eps), w_ = this.offsets(eps), nE = t.length;
+    const out = new Float64Array(os.length * nM * nE);
+    os.forEach((o, i) => {
+      for (let j = 0; j < nM; j++) {
+        for (let k = 0; k < nE; k++) {
+          const dw = w_ === undefined ? x[j]! : x[j]! - w_[k]!;
+          const tan = Math.tan((dw * t[k]!) / 2);
+          out[i * nM * nE + j * nE + k] = o === 0 ? -t[k]! * tan : t[k]! / tan;
+        }
+      }
+    });
+    return ndarray(out, [1, os.length, nM, nE]);
+  }
+
+  /** `I = Σ_o L_o s_o²`, shape `[1, 1, nM, nE]` (t² where finite; NaN where the score is not). */
+  fisherInformation(mps: ParticlesLike, eps: ExpParams): ndarray.NdArray<Float64Array> {
+    return fisherInformationFromScore(this, mps, eps);
+  }
+}
