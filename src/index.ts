@@ -44,6 +44,15 @@ export { registerBuiltinModels } from './models/registerBuiltinModels.js';
 export type { Distribution, DistributionSpec } from './distributions/Distribution.js';
 export { checkCount } from './distributions/checkCount.js';
 export { UniformDistribution } from './distributions/UniformDistribution.js';
+export { NormalDistribution } from './distributions/NormalDistribution.js';
+export type { TruncationBounds } from './distributions/NormalDistribution.js';
+export { MultivariateNormalDistribution } from './distributions/MultivariateNormalDistribution.js';
+export { ConstantDistribution } from './distributions/ConstantDistribution.js';
+export { ProductDistribution } from './distributions/ProductDistribution.js';
+export { PostselectedDistribution } from './distributions/PostselectedDistribution.js';
+export { requireSpec } from './distributions/requireSpec.js';
+export { erfc, normalCdf, normalPdf, normalQuantile } from './distributions/normalCdf.js';
+export { truncatedStandardNormal } from './distributions/truncatedStandardNormal.js';
 export { registerBuiltinDistributions } from './distributions/registerBuiltinDistributions.js';
 
 // --- SMC updater, resampling ---

@@ -1,8 +1,45 @@
+import { QinferArgumentError } from '../errors/QinferError.js';
+import type { ModelSpec } from '../models/Model.js';
 import type { Registry } from '../registry/Registry.js';
+import { ConstantDistribution } from './ConstantDistribution.js';
+import type { DistributionSpec } from './Distribution.js';
+import { MultivariateNormalDistribution } from './MultivariateNormalDistribution.js';
+import { NormalDistribution, type TruncationBounds } from './NormalDistribution.js';
+import { PostselectedDistribution } from './PostselectedDistribution.js';
+import { ProductDistribution } from './ProductDistribution.js';
 import { UniformDistribution } from './UniformDistribution.js';
 
-/** Registers every built-in distribution under its class name. */
+/**
+ * Registers every built-in distribution under its class name, with the params their `spec()`
+ * gives: `UniformDistribution {ranges}`, `NormalDistribution {mean, var, trunc}`,
+ * `MultivariateNormalDistribution {mean, cov}`, `ConstantDistribution {values}`,
+ * `ProductDistribution {factors: DistributionSpec[]}` and
+ * `PostselectedDistribution {dist: DistributionSpec, model: ModelSpec, maxiters}` (the last two
+ * rebuild their parts through the same registry).
+ *
+ * @example
+ * ```ts
+ * const reg = registerBuiltinDistributions(new Registry());
+ * reg.createDistribution({ name: 'NormalDistribution', params: { mean: 0, var: 1, trunc: [0, null] } });
+ * ```
+ */
 export function registerBuiltinDistributions(reg: Registry): Registry {
   reg.registerDistribution('UniformDistribution', (p) => new UniformDistribution(p['ranges'] as number[][] | undefined));
+  reg.registerDistribution(
+    'NormalDistribution',
+    (p) => new NormalDistribution(p['mean'] as number, p['var'] as number, p['trunc'] as TruncationBounds | null | undefined),
+  );
+  reg.registerDistribution('MultivariateNormalDistribution', (p) => new MultivariateNormalDistribution(p['mean'] as number[], p['cov'] as number[][]));
+  reg.registerDistribution('ConstantDistribution', (p) => new ConstantDistribution(p['values'] as number[]));
+  reg.registerDistribution('ProductDistribution', (p, r) => {
+    const factors = p['factors'];
+    if (!Array.isArray(factors)) throw new QinferArgumentError('ERR_ARGUMENT', 'ProductDistribution params need factors: DistributionSpec[]');
+    return new ProductDistribution(...factors.map((f: DistributionSpec) => r.createDistribution(f)));
+  });
+  reg.registerDistribution(
+    'PostselectedDistribution',
+    (p, r) =>
+      new PostselectedDistribution(r.createDistribution(p['dist'] as DistributionSpec), r.createModel(p['model'] as ModelSpec), p['maxiters'] as number | undefined),
+  );
   return reg;
 }
