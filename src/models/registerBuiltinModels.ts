@@ -3,6 +3,7 @@ import { QinferArgumentError } from '../errors/QinferError.js';
 import type { Registry } from '../registry/Registry.js';
 import { BinomialModel } from './BinomialModel.js';
 import { CoinModel } from './CoinModel.js';
+import { CostlyModel } from './CostlyModel.js';
 import type { ModelSpec } from './Model.js';
 import { MultiCosModel } from './MultiCosModel.js';
 import { NDieModel } from './NDieModel.js';
@@ -42,6 +43,7 @@ export function registerBuiltinModels(reg: Registry): Registry {
   reg.registerModel('UnknownT2Model', () => new UnknownT2Model());
   reg.registerModel('MultiCosModel', () => new MultiCosModel());
   reg.registerModel('CoinModel', () => new CoinModel());
+  reg.registerModel('CostlyModel', (p) => new CostlyModel({ k: p['k'] as number | undefined }));
   reg.registerModel('NoisyCoinModel', () => new NoisyCoinModel());
   reg.registerModel(
     'NDieModel',
