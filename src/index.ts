@@ -90,6 +90,30 @@ export type { EngineView, Chunk } from './backends/EngineView.js';
 
 // --- performance testing ---
 export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './perf/TrialSpec.js';
+export { runTrial } from './perf/runTrial.js';
+export { TrialRun } from './perf/TrialRun.js';
+export type { TrialRunOptions } from './perf/TrialRun.js';
+export { TRIAL_STREAMS } from './perf/trialStreams.js';
+export type { PerfRecord } from './perf/PerfRecord.js';
+export { perfLoss, rightAlignedDelta } from './perf/perfLoss.js';
+export { perfRecordDtype, perfRecordLayout, experimentFields } from './perf/perfRecordDtype.js';
+export type { PerfField, PerfFieldType, PerfRecordLayout } from './perf/perfRecordDtype.js';
+export { trialSpec, checkPerfTestOptions } from './perf/PerfTestOptions.js';
+export type { PerfTestOptions } from './perf/PerfTestOptions.js';
+export { perfTest } from './perf/perfTest.js';
+export type { PerfTestRunOptions } from './perf/perfTest.js';
+export { perfTestMultiple } from './perf/perfTestMultiple.js';
+export type { PerfRunOptions } from './perf/perfTestMultiple.js';
+export type { PerfProgress } from './perf/PerfProgress.js';
+export { serialApply } from './perf/serialApply.js';
+export { abortError } from './perf/abortError.js';
+export { isTrialFailure } from './perf/TrialFailure.js';
+export type { TrialFailure, TrialOutcome } from './perf/TrialFailure.js';
+export { PerformanceTable, sortedQuantile } from './perf/PerformanceTable.js';
+export type { PerfTableLayout, PerfColumn, PerfSummary } from './perf/PerformanceTable.js';
+export { toPerformanceTable } from './perf/toPerformanceTable.js';
+export { performanceTableToJSON, performanceTableToCSV, csvHeader, failureData } from './perf/exportPerformanceTable.js';
+export type { PerformanceTableJSON, PerfFailureData } from './perf/exportPerformanceTable.js';
 
 // --- worker pool ---
 
