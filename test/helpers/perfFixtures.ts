@@ -1,0 +1,55 @@
+import { QinferError } from '../../src/errors/QinferError.js';
+import { ExpParams } from '../../src/expparams/ExpParams.js';
+import { ExpSparseHeuristic } from '../../src/heuristics/ExpSparseHeuristic.js';
+import type { PerfTestOptions } from '../../src/perf/PerfTestOptions.js';
+import { TRIAL_STREAMS } from '../../src/perf/trialStreams.js';
+import type { Registry } from '../../src/registry/Registry.js';
+import { builtInRegistry } from '../../src/registry/builtInRegistry.js';
+import { deriveSeed } from '../../src/rng/deriveSeed.js';
+
+/** SimplePrecessionModel, U[0, 1], ExpSparse: the reference performance test. */
+export function precessionOptions(nParticles: number, nExp: number, extra: Partial<PerfTestOptions> = {}): PerfTestOptions {
+  return {
+    model: { name: 'SimplePrecessionModel' },
+    prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } },
+    heuristic: { name: 'ExpSparseHeuristic' },
+    nParticles,
+    nExp,
+    ...extra,
+  };
+}
+
+/** The seed the heuristic of trial `k` of a test with root `seed` receives. */
+export function heuristicSeed(seed: number, k: number): number {
+  return deriveSeed(deriveSeed(seed, k), TRIAL_STREAMS.heuristic);
+}
+
+/**
+ * A registry with the built-ins plus test heuristics:
+ * - `Flaky` (QInfer's flaky_heuristic): ExpSparse, but throws when the heuristic's seed is listed
+ *   in `params.failures` as `[seed, step]` and `step` data have been seen;
+ * - `TwoTimes`: MultiCos experiments `ts = [t, t]` with `t = (9/8)^n`.
+ */
+export function testRegistry(): Registry {
+  const reg = builtInRegistry();
+  reg.registerHeuristic('Flaky', (p, up, rng) => {
+    const inner = new ExpSparseHeuristic(up);
+    const failures = (p['failures'] as [number, number][] | undefined) ?? [];
+    const at = failures.find(([s]) => s === rng.seed)?.[1];
+    return {
+      next: () => {
+        if (at !== undefined && up.dataRecord.length === at) {
+          throw new QinferError('ERR_HEURISTIC', `flaky heuristic fails at step ${at}`);
+        }
+        return inner.next();
+      },
+    };
+  });
+  reg.registerHeuristic('TwoTimes', (_p, up) => ({
+    next: () => {
+      const t = (9 / 8) ** up.dataRecord.length;
+      return ExpParams.records(up.model.expparamsSchema, [{ ts: [t, t] }]);
+    },
+  }));
+  return reg;
+}
