@@ -5,6 +5,7 @@ import type { Model } from '../models/Model.js';
 import type { Rng } from '../rng/Rng.js';
 import type { ParticleDistribution } from '../smc/ParticleDistribution.js';
 import { sqrtmPsd } from '../util/symmetricEigen.js';
+import { matrix } from '../util/particles.js';
 import type { ResampledCloud, ResampleOptions, Resampler } from './Resampler.js';
 import { multinomialParents } from './sortedUniforms.js';
 
@@ -78,10 +79,10 @@ export class LiuWestResampler implements Resampler {
     const n = options.nParticles ?? this.defaultNParticles ?? dist.nParticles;
     checkCount(n, 'nParticles');
     const mu = options.precomputedMean ?? dist.estMean();
-    let C = options.precomputedCov ?? dist.estCovarianceMtx().data;
-    let fro = 0;
-    for (let i = 0; i < d * d; i++) fro += C[i]! * C[i]!;
-    if (fro === 0) {
+    // Two-pass covariance: identical particles give exactly 0 (QInfer's one-pass estimate can
+    // round to ±1e-17 there, and a negative one would collapse the cloud instead of the fallback).
+    let C = options.precomputedCov ?? dist.estCovarianceCentered();
+    if (C.every((c) => c === 0)) {
       this.onWarning({ category: 'resampler', message: 'Covariance has zero norm; adding in small covariance in resampler. Consider increasing n_particles to improve covariance estimates.' });
       C = new Float64Array(d * d);
       for (let p = 0; p < d; p++) C[p * d + p] = this.zeroCovComp;
@@ -99,31 +100,56 @@ export class LiuWestResampler implements Resampler {
       const o = parents[i]! * d;
       for (let p = 0; p < d; p++) m[i * d + p] = a * x[o + p]! + (1 - a) * mu[p]!;
     }
+    // First round: every particle at once, validated in place (no copies).
     const out = new Float64Array(n * d);
-    let todo = Int32Array.from({ length: n }, (_, i) => i);
     const z = new Float64Array(n * d);
-    for (let iter = 0; ; iter++) {
-      this.kernel(z.subarray(0, todo.length * d), rng);
-      for (let r = 0; r < todo.length; r++) {
-        const i = todo[r]!;
-        for (let p = 0; p < d; p++) {
-          let s = 0;
-          for (let q = 0; q < d; q++) s += hS[p * d + q]! * z[r * d + q]!;
-          out[i * d + p] = m[i * d + p]! + s;
+    this.kernel(z, rng);
+    jitter(m, hS, z, out, d, null, n);
+    if (this.postselect) {
+      let valid = model.areModelsValid(matrix(out, n, d));
+      let todo = invalidRows(valid, null, n);
+      // Later rounds: only the invalid particles, each redrawn around its OWN m_i.
+      for (let iter = 1; todo.length > 0; iter++) {
+        if (iter >= this.maxiter) {
+          this.onWarning({ category: 'resampler', message: `Liu-West resampling failed to find valid models for ${todo.length} particles within ${this.maxiter} iterations.` });
+          break;
         }
+        const k = todo.length;
+        this.kernel(z.subarray(0, k * d), rng);
+        const cand = new Float64Array(k * d);
+        jitter(m, hS, z, cand, d, todo, k);
+        valid = model.areModelsValid(matrix(cand, k, d));
+        for (let r = 0; r < k; r++) for (let p = 0; p < d; p++) out[todo[r]! * d + p] = cand[r * d + p]!;
+        todo = invalidRows(valid, todo, k);
       }
-      if (!this.postselect) break;
-      const cand = new Float64Array(todo.length * d);
-      todo.forEach((i, r) => cand.set(out.subarray(i * d, (i + 1) * d), r * d));
-      const valid = model.areModelsValid(cand);
-      const still = todo.filter((_, r) => valid[r] === 0);
-      if (still.length === 0) break;
-      if (iter + 1 >= this.maxiter) {
-        this.onWarning({ category: 'resampler', message: `Liu-West resampling failed to find valid models for ${still.length} particles within ${this.maxiter} iterations.` });
-        break;
-      }
-      todo = still;
     }
     return { locations: out, weights: new Float64Array(n).fill(1 / n), nParticles: n };
   }
+}
+
+/** `dst[r] = m[rows[r]] + hS · z[r]` for `r < k` (`rows` null: the identity). */
+function jitter(m: Float64Array, hS: Float64Array, z: Float64Array, dst: Float64Array, d: number, rows: Int32Array | null, k: number): void {
+  if (d === 1) {
+    const h = hS[0]!;
+    for (let r = 0; r < k; r++) dst[r] = m[rows === null ? r : rows[r]!]! + h * z[r]!;
+    return;
+  }
+  for (let r = 0; r < k; r++) {
+    const i = rows === null ? r : rows[r]!;
+    for (let p = 0; p < d; p++) {
+      let s = 0;
+      for (let q = 0; q < d; q++) s += hS[p * d + q]! * z[r * d + q]!;
+      dst[r * d + p] = m[i * d + p]! + s;
+    }
+  }
+}
+
+/** The particle indices whose `valid` flag is 0 (`rows[r]` for row r, or r itself). */
+function invalidRows(valid: Uint8Array, rows: Int32Array | null, k: number): Int32Array {
+  let c = 0;
+  for (let r = 0; r < k; r++) if (valid[r] === 0) c++;
+  const out = new Int32Array(c);
+  c = 0;
+  for (let r = 0; r < k; r++) if (valid[r] === 0) out[c++] = rows === null ? r : rows[r]!;
+  return out;
 }

@@ -72,9 +72,26 @@ export class Rng {
 
   /** A uniform double in [0, 1) with 53 random bits. */
   uniform(): number {
-    const hi = this.nextUint32();
-    const lo = this.nextUint32() >>> 11;
-    return (hi * 2097152 + lo) * TWO53_INV;
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    let r = Math.imul(b, 5);
+    r = Math.imul((r << 7) | (r >>> 25), 9);
+    let t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = (d << 11) | (d >>> 21);
+    let r2 = Math.imul(b, 5);
+    r2 = Math.imul((r2 << 7) | (r2 >>> 25), 9);
+    t = b << 9;
+    c ^= a;
+    d ^= b;
+    this.b = b ^ c;
+    this.a = a ^ d;
+    this.c = c ^ t;
+    this.d = (d << 11) | (d >>> 21);
+    return ((r >>> 0) * 2097152 + (r2 >>> 11)) * TWO53_INV;
   }
 
   /** A standard normal variate (mean 0, variance 1). */
@@ -100,15 +117,63 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Fills `out[start..end)` with uniforms in [0, 1). */
+  /** Fills `out[start..end)` with uniforms in [0, 1) (the same stream as repeated `uniform()`). */
   fillUniform(out: Float64Array, start = 0, end = out.length): Float64Array {
-    for (let i = start; i < end; i++) out[i] = this.uniform();
+    // xoshiro128** inlined over locals: ~4× faster than calling uniform() per element
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = start; i < end; i++) {
+      let r = Math.imul(b, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9);
+      let t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+      let r2 = Math.imul(b, 5);
+      r2 = Math.imul((r2 << 7) | (r2 >>> 25), 9);
+      t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+      out[i] = ((r >>> 0) * 2097152 + (r2 >>> 11)) * TWO53_INV;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return out;
   }
 
-  /** Fills `out[start..end)` with standard normals. */
+  /**
+   * Fills `out[start..end)` with standard normals (Marsaglia's polar method over a block of
+   * uniforms; the same stream as repeated `normal()` is not promised).
+   */
   fillNormal(out: Float64Array, start = 0, end = out.length): Float64Array {
-    for (let i = start; i < end; i++) out[i] = this.normal();
+    let i = start;
+    if (i < end && this.hasSpare) {
+      out[i++] = this.spare;
+      this.hasSpare = false;
+    }
+    const buf = new Float64Array(Math.min(4096, 2 * (end - i) + 16));
+    let k = buf.length;
+    while (i < end) {
+      if (k + 2 > buf.length) {
+        this.fillUniform(buf);
+        k = 0;
+      }
+      const u = 2 * buf[k]! - 1, v = 2 * buf[k + 1]! - 1;
+      k += 2;
+      const s = u * u + v * v;
+      if (s >= 1 || s === 0) continue;
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      out[i++] = u * f;
+      if (i < end) out[i++] = v * f;
+    }
     return out;
   }
 }
