@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
+import { Worker as BullWorker, UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Piscina } from 'piscina';
+import { QinferArgumentError } from '../errors/QinferError.js';
+import { DEFAULT_QUEUE_PREFIX, LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKey, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
+import { formatEngineError } from './engineError.js';
+import type { EngineTask, EngineTaskResult, EngineThreadData } from './engineThread.js';
+import { jsonSize, payloadError } from './payloadGuards.js';
+import { redisOptions, type RedisConnectionLike } from './redisOptions.js';
+import { MAX_TRIAL_PAYLOAD_BYTES } from './trialWire.js';
+
+/** Something an engine reports (for logs and tests). */
+export type EngineEvent =
+  | { event: 'ready'; id: string; concurrency: number; serve: readonly EngineService[] }
+  | { event: 'start'; kind: EngineService; jobId: string }
+  | { event: 'done'; kind: EngineService; jobId: string; ms: number }
+  | { event: 'failed'; kind: EngineService; jobId: string; reason: string }
+  | { event: 'handed-back'; kind: EngineService; jobId: string }
+  | { event: 'stopping' }
+  | { event: 'stopped' }
+  | { event: 'error'; message: string };
+
+/** Options of {@link startEngine}. */
+export interface EngineOptions {
+  /** Redis URL or ioredis options. */
+  connection: RedisConnectionLike;
+  /** BullMQ prefix shared with the clients (default `'qinfer'`). */
+  queuePrefix?: string;
+  /** Jobs run at once, one worker thread each (default `os.availableParallelism()`). */
+  concurrency?: number;
+  /** Model modules to load (already resolved, see `resolveModelModules`). */
+  models?: readonly string[];
+  /** Which queues to serve (default both). */
+  serve?: readonly EngineService[];
+  /** How long an engine's lock on a job lasts without renewal, ms (default 10 000; renewed every half). */
+  lockDuration?: number;
+  /** How often this engine looks for jobs whose engine died, ms (default 5 000). */
+  stalledInterval?: number;
+  /** How many times a job may be recovered from a dead engine before it fails (default 2). */
+  maxStalledCount?: number;
+  /** On stop, how long in-flight jobs may run before they are handed back to the queue, ms (default 30 000). */
+  shutdownTimeout?: number;
+  /** Largest job payload accepted, bytes (default 64 MiB; trial jobs at most 1 MiB). */
+  maxPayloadBytes?: number;
+  /** Largest likelihood-chunk result produced, bytes (default 256 MiB). */
+  maxResultBytes?: number;
+  /** Heartbeat period of the engine's announcement key, ms (default 2 000). */
+  heartbeatInterval?: number;
+  /** Receives engine events (default: none). */
+  onEvent?: (e: EngineEvent) => void;
+}
+
+/** A running engine. */
+export interface Engine {
+  readonly id: string;
+  readonly concurrency: number;
+  /**
+   * Stops taking jobs, lets in-flight jobs finish for up to `shutdownTimeout` ms, hands the
+   * rest back to the queue (another engine runs them), closes connections and threads.
+   * Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+function positive(v: number | undefined, dflt: number, what: string, integer = true): number {
+  const x = v ?? dflt;
+  if (!(x > 0) || (integer && !Number.isInteger(x))) throw new QinferArgumentError('ERR_ARGUMENT', `${what} must be a positive ${integer ? 'integer' : 'number'}`);
+  return x;
+}
+
+function threadFile(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./engineThread${ext}`, import.meta.url);
+}
+
+/**
+ * Starts an engine process's work (QInfer's ipyparallel engine): BullMQ workers on the trial and
+ * likelihood queues, and `concurrency` worker threads that run the jobs, so that the main
+ * thread stays free to renew job locks (a long trial is never mistaken for a dead engine).
+ * Trials run `runTrial(spec, registry)`; chunks run `model.likelihoodInto` on their rows. Every
+ * payload is validated first; models are built only from the registry (built-ins plus
+ * `models`): nothing named in a job is imported or evaluated. A job whose engine dies is
+ * re-run by another engine after `lockDuration` + up to 2 × `stalledInterval`.
+ *
+ * @example
+ * ```ts
+ * import { startEngine } from 'qinfer-rx/cluster';
+ * const engine = await startEngine({ connection: 'redis://10.0.0.5:6379', concurrency: 8 });
+ * process.once('SIGTERM', () => void engine.stop());
+ * ```
+ */
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const conn = redisOptions(options.connection);
+  const prefix = options.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
+  const concurrency = positive(options.concurrency, availableParallelism(), 'concurrency');
+  const serve = options.serve ?? ['trials', 'likelihood'];
+  const lockDuration = positive(options.lockDuration, 10_000, 'lockDuration');
+  const stalledInterval = positive(options.stalledInterval, 5_000, 'stalledInterval');
+  const maxStalledCount = positive(options.maxStalledCount, 2, 'maxStalledCount');
+  const shutdownTimeout = positive(options.shutdownTimeout, 30_000, 'shutdownTimeout');
+  const maxPayloadBytes = positive(options.maxPayloadBytes, 64 << 20, 'maxPayloadBytes');
+  const maxResultBytes = positive(options.maxResultBytes, 256 << 20, 'maxResultBytes');
+  const heartbeatInterval = positive(options.heartbeatInterval, 2_000, 'heartbeatInterval');
+  const models = options.models ?? [];
+  const emit = options.onEvent ?? (() => {});
+  const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  const threadData: EngineThreadData = { models };
+  const pool = new Piscina<EngineTask, EngineTaskResult>({
+    filename: threadFile().href,
+    minThreads: concurrency,
+    maxThreads: concurrency,
+    idleTimeout: Infinity,
+    workerData: threadData,
+  });
+  // Load the model modules once now, so that a bad module fails the start, not the first job.
+  const probe = await pool.run({ kind: 'likelihood', data: null, maxResultBytes });
+  if (!probe.ok && probe.code !== 'ERR_PAYLOAD') {
+    await pool.destroy();
+    throw new QinferArgumentError('ERR_ARGUMENT', `engine could not load its models: ${probe.message}`);
+  }
+
+  interface InFlight {
+    readonly job: Job;
+    readonly token: string | undefined;
+    readonly abort: AbortController;
+    handBack: boolean;
+  }
+  const inFlight = new Map<string, InFlight>();
+
+  const processor = (kind: EngineService) => async (job: Job, token?: string): Promise<unknown> => {
+    const jobId = job.id ?? '?';
+    const limit = kind === 'trials' ? Math.min(maxPayloadBytes, MAX_TRIAL_PAYLOAD_BYTES) : maxPayloadBytes;
+    if (jsonSize(job.data, limit) > limit) {
+      const reason = formatEngineError(payloadError(`job payload larger than ${limit} bytes or nested too deeply`, { limit }), id);
+      emit({ event: 'failed', kind, jobId, reason });
+      throw new UnrecoverableError(reason);
+    }
+    const entry: InFlight = { job, token, abort: new AbortController(), handBack: false };
+    inFlight.set(jobId, entry);
+    emit({ event: 'start', kind, jobId });
+    const t0 = performance.now();
+    try {
+      const r = await pool.run({ kind, data: job.data, maxResultBytes }, { signal: entry.abort.signal });
+      if (!r.ok) {
+        const reason = `${r.code} @${id}: ${r.message}`;
+        emit({ event: 'failed', kind, jobId, reason });
+        throw new UnrecoverableError(reason);
+      }
+      emit({ event: 'done', kind, jobId, ms: performance.now() - t0 });
+      return r.value;
+    } catch (e) {
+      if (e instanceof UnrecoverableError) throw e;
+      if (entry.handBack) {
+        await job.moveToWait(token);
+        emit({ event: 'handed-back', kind, jobId });
+        throw new WaitingError();
+      }
+      // The worker thread died under this job (piscina replaces it): the job's own doing.
+      const reason = `ERR_WORKER_CRASHED @${id}: a worker thread died while running this job: ${(e as Error).message}`;
+      emit({ event: 'failed', kind, jobId, reason });
+      throw new UnrecoverableError(reason);
+    } finally {
+      inFlight.delete(jobId);
+    }
+  };
+
+  const workerOptions = {
+    connection: { ...conn, maxRetriesPerRequest: null },
+    prefix,
+    concurrency,
+    lockDuration,
+    stalledInterval,
+    maxStalledCount,
+    drainDelay: 5,
+    runRetryDelay: 1_000,
+    name: id,
+  };
+  const workers = serve.map((s) => {
+    const w = new BullWorker(s === 'trials' ? TRIAL_QUEUE : LIKELIHOOD_QUEUE, processor(s), workerOptions);
+    w.on('error', (e) => emit({ event: 'error', message: e.message }));
+    return w;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+
+  const announce = new Redis({ ...conn, maxRetriesPerRequest: 1, lazyConnect: false });
+  announce.on('error', () => {});
+  const announcement: EngineAnnouncement = { id, concurrency, serve, models, startedAt: Date.now() };
+  const key = engineKey(prefix, id);
+  const beat = (): void => {
+    announce.set(key, JSON.stringify(announcement), 'PX', heartbeatInterval * 3).catch(() => {});
+  };
+  beat();
+  const heartbeat = setInterval(beat, heartbeatInterval);
+  heartbeat.unref();
+  emit({ event: 'ready', id, concurrency, serve });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      emit({ event: 'stopping' });
+      clearInterval(heartbeat);
+      const handBack = setTimeout(() => {
+        for (const f of inFlight.values()) {
+          f.handBack = true;
+          f.abort.abort();
+        }
+      }, shutdownTimeout);
+      // Past the hand-back, give Redis a few seconds; then drop the connections regardless.
+      const hard = new Promise<void>((res) => setTimeout(res, shutdownTimeout + 5_000).unref());
+      const graceful = Promise.all(workers.map((w) => w.close())).then(() => undefined);
+      await Promise.race([graceful, hard]);
+      clearTimeout(handBack);
+      await Promise.race([announce.del(key).then(() => announce.quit()).catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
+      announce.disconnect();
+      await Promise.all(workers.map((w) => w.disconnect().catch(() => {})));
+      await pool.destroy();
+      emit({ event: 'stopped' });
+    })();
+    return stopping;
+  };
+  return { id, concurrency, stop };
+}
