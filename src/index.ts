@@ -133,3 +133,10 @@ export { estimate } from '../operators/estimate.js';
 export type { EstimateOptions } from '../operators/estimate.js';
 export { fromInstrument } from '../operators/fromInstrument.js';
 export type { FromInstrumentOptions } from '../operators/fromInstrument.js';
+
+// --- plots ---
+export { renderVegaLiteSvg } from './plot/renderVegaLiteSvg.js';
+export { bayesRiskChart } from './plot/bayesRiskChart.js';
+export type { RiskSeries, RiskChartOptions } from './plot/bayesRiskChart.js';
+export { posteriorMarginalChart } from './plot/posteriorMarginalChart.js';
+export type { MarginalChartOptions } from './plot/posteriorMarginalChart.js';
