@@ -153,6 +153,42 @@ export class ParticleDistribution implements Distribution {
     return ndarray(c, [d, d]);
   }
 
+  /**
+   * The weighted covariance `Σ_i w_i (x_i − μ)(x_i − μ)ᵀ` (row-major `d·d`) computed in two
+   * passes about a shift `r` (the first particle of positive weight): `δ_i = x_i − r`,
+   * `μ' = Σ w_i δ_i`, `C = Σ w_i (δ_i − μ')(δ_i − μ')ᵀ`. Unlike the one-pass {@link estCovarianceMtx}
+   * (QInfer's formula, kept for conformance) it does not cancel catastrophically: identical
+   * particles give exactly 0 (not ±1e-17, whose negative sign would make `sqrtm_psd` collapse a
+   * resampled cloud), and it is positive semidefinite up to rounding. The resampler uses it.
+   *
+   * @example
+   * ```ts
+   * new ParticleDistribution([[0.5], [0.5], [0.5]]).estCovarianceCentered(); // Float64Array [0]
+   * ```
+   */
+  estCovarianceCentered(): Float64Array {
+    const d = this._d, n = this._n, x = this._x, w = this._w;
+    const c = new Float64Array(d * d), dx = new Float64Array(d), shift = new Float64Array(d), mu = new Float64Array(d);
+    let r = 0;
+    while (r < n - 1 && !(w[r]! > 0)) r++;
+    for (let p = 0; p < d; p++) shift[p] = x[r * d + p]!;
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]!;
+      if (wi !== 0) for (let p = 0; p < d; p++) mu[p] += wi * (x[i * d + p]! - shift[p]!);
+    }
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]!;
+      if (wi === 0) continue;
+      for (let p = 0; p < d; p++) dx[p] = x[i * d + p]! - shift[p]! - mu[p]!;
+      for (let p = 0; p < d; p++) {
+        const wdp = wi * dx[p]!;
+        for (let q = p; q < d; q++) c[p * d + q] += wdp * dx[q]!;
+      }
+    }
+    for (let p = 0; p < d; p++) for (let q = 0; q < p; q++) c[p * d + q] = c[q * d + p]!;
+    return c;
+  }
+
   /** Shannon entropy of the weights, `−Σ_{w_i>0} w_i ln w_i`. */
   estEntropy(): number {
     let s = 0;
@@ -165,13 +201,16 @@ export class ParticleDistribution implements Distribution {
 
   /**
    * Draws `n` particles with probability `w`: index `= searchsorted(cumsum(w), u, 'right')`,
-   * clamped to the last particle; shape `[n, d]`.
+   * clamped to the last particle of positive weight (QInfer clamps to the last particle, which
+   * could pick a zero-weight particle when the rounded total is below `u`); shape `[n, d]`.
    */
   sample(n: number, rng: Rng): Matrix {
     checkCount(n, 'sample count', true);
     const d = this._d, cdf = cumsum(this._w), out = new Float64Array(n * d);
+    let last = this._n - 1;
+    while (last > 0 && !(this._w[last]! > 0)) last--;
     for (let i = 0; i < n; i++) {
-      const j = Math.min(searchRight(cdf, rng.uniform()), this._n - 1);
+      const j = Math.min(searchRight(cdf, rng.uniform()), last);
       out.set(this._x.subarray(j * d, (j + 1) * d), i * d);
     }
     return matrix(out, n, d);

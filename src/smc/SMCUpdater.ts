@@ -7,7 +7,7 @@ import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
 import type { Resampler } from '../resamplers/Resampler.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
 import type { WarningSink } from '../errors/warn.js';
-import { matrix } from '../util/particles.js';
+import { matrix, toRowMajor } from '../util/particles.js';
 import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
 import { ParticleDistribution } from './ParticleDistribution.js';
 import { bayesRisk, expectedInformationGain, hypotheticalUpdate, type HypotheticalUpdate } from './designQuantities.js';
@@ -23,7 +23,11 @@ const ZERO_WEIGHT_POLICIES: readonly ZeroWeightPolicy[] = ['ignore', 'skip', 'wa
 export interface SMCUpdaterOptions {
   /** The generator of every random draw (prior, resampling); a number seeds a new one. Default seed 0. */
   rng?: RngLike;
-  /** Default: `new LiuWestResampler({ defaultNParticles: nParticles })` (a = 0.98). */
+  /**
+   * Default: a `LiuWestResampler` (a = 0.98) that keeps the current particle count (QInfer fixes
+   * `default_n_particles = n_particles` at construction, so after `reset({ nParticles })` its
+   * resampling jumped back to the old count; ours follows the count of the cloud).
+   */
   resampler?: Resampler;
   /** Deprecated in QInfer: builds `LiuWestResampler({ a })`; giving it with `resampler` is an error. */
   resampleA?: number;
@@ -82,7 +86,6 @@ export class SMCUpdater extends ParticleDistribution {
   resampleCount = 0;
   justResampled = false;
   minNEss: number;
-  private nParticlesInit: number;
   private lbuf = new Float64Array(0);
   private outcomeBuf = new Int32Array(1);
 
@@ -105,12 +108,11 @@ export class SMCUpdater extends ParticleDistribution {
     this.prior = prior;
     this.rng = toRng(options.rng ?? 0);
     this.resampler =
-      options.resampler ?? new LiuWestResampler({ a: options.resampleA, defaultNParticles: nParticles, onWarning: options.onWarning });
+      options.resampler ?? new LiuWestResampler({ a: options.resampleA, onWarning: options.onWarning });
     this.resampleThresh = thresh;
     this.zeroWeightPolicy = policy;
     this.zeroWeightThresh = options.zeroWeightThresh ?? 10 * EPS;
     this.canonicalizeParticles = options.canonicalize ?? true;
-    this.nParticlesInit = nParticles;
     this.minNEss = nParticles;
     this.reset({ nParticles });
   }
@@ -118,27 +120,35 @@ export class SMCUpdater extends ParticleDistribution {
   /**
    * Redraws the particles from the prior with uniform weights (or only the columns
    * `onlyParams`, keeping the others and the weights unless `resetWeights`), then canonicalises.
+   * The count is `nParticles`, else the current one (as QInfer). Giving both `nParticles` and
+   * `onlyParams` → `ERR_ARGUMENT`; a column outside `[0, nModelparams)` → `ERR_ARGUMENT`.
    */
   reset(options: { nParticles?: number; onlyParams?: readonly number[]; resetWeights?: boolean } = {}): void {
     const { nParticles, onlyParams, resetWeights = true } = options;
     if (nParticles !== undefined && onlyParams !== undefined) {
       throw new QinferArgumentError('ERR_ARGUMENT', 'cannot give both nParticles and onlyParams');
     }
-    const n = nParticles ?? this.nParticlesInit;
+    const n = nParticles ?? this._n;
     checkCount(n, 'nParticles');
-    this.nParticlesInit = n;
     const d = this.nRvs;
-    const draw = this.prior.sample(onlyParams === undefined ? n : this._n, this.rng);
-    if (draw.shape[1] !== d) throw new QinferArgumentError('ERR_SHAPE', `prior samples have ${draw.shape[1]} columns, expected ${d}`);
+    if (onlyParams !== undefined) {
+      for (const p of onlyParams) {
+        if (!(Number.isInteger(p) && p >= 0 && p < d)) throw new QinferArgumentError('ERR_ARGUMENT', `onlyParams index ${p} outside [0, ${d})`);
+      }
+    }
+    const want = onlyParams === undefined ? n : this._n;
+    const draw = this.prior.sample(want, this.rng);
+    if (draw.dimension !== 2 || draw.shape[0] !== want || draw.shape[1] !== d) {
+      throw new QinferArgumentError('ERR_SHAPE', `prior samples have shape [${draw.shape.join(', ')}], expected [${want}, ${d}]`);
+    }
     if (onlyParams === undefined) {
-      this._x = Float64Array.from(draw.data.subarray(draw.offset, draw.offset + n * d));
+      // A copy in row-major order, whatever the strides of the prior's ndarray.
+      const { x } = toRowMajor(draw, d);
+      this._x = x.buffer === draw.data.buffer ? x.slice() : x;
       this._n = n;
       this._w = new Float64Array(n).fill(1 / n);
     } else {
-      for (const p of onlyParams) {
-        if (!(Number.isInteger(p) && p >= 0 && p < d)) throw new QinferArgumentError('ERR_ARGUMENT', `onlyParams index ${p} outside [0, ${d})`);
-        for (let j = 0; j < this._n; j++) this._x[j * d + p] = draw.get(j, p);
-      }
+      for (const p of onlyParams) for (let j = 0; j < this._n; j++) this._x[j * d + p] = draw.get(j, p);
       if (resetWeights) this._w.fill(1 / this._n);
     }
     if (this.canonicalizeParticles) this.model.canonicalize(this._x, this._n);
