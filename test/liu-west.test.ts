@@ -12,10 +12,10 @@ import { SMCUpdater } from '../src/smc/SMCUpdater.js';
 import { toRowMajor, type ParticlesLike } from '../src/util/particles.js';
 import { MockModel } from './helpers/testModels.js';
 
-/** A generator that replays fixed uniforms (then 0.5). */
-function replay(values: number[]): { uniform(): number } {
+/** A generator that replays fixed uniforms (then 0.5); only `uniform()` is used by these kernels. */
+function replay(values: number[]): Rng {
   let i = 0;
-  return { uniform: () => values[i++] ?? 0.5 };
+  return { uniform: () => values[i++] ?? 0.5 } as unknown as Rng;
 }
 
 /** One parameter, valid only in the bands (0, 3) and (10, 13): just to the right of two parents at 0 and 10. */

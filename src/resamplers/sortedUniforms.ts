@@ -1,7 +1,7 @@
+import type { Rng } from '../rng/Rng.js';
+
 /** The largest double below 1, `1 − 2⁻⁵³`. */
 const ONE_BELOW = 1 - 2 ** -53;
-
-import type { Rng } from '../rng/Rng.js';
 
 /**
  * `n` sorted uniforms on [0, 1) in O(n) without sorting: with `E_i ~ Exp(1)` and
