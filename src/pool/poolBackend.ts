@@ -1,0 +1,43 @@
+import type { EngineView } from '../backends/EngineView.js';
+import type { LikelihoodBackend } from '../backends/LikelihoodBackend.js';
+import { QinferArgumentError } from '../errors/QinferError.js';
+import { checkSerialThreshold, likelihoodOnView } from './likelihoodOnView.js';
+
+/** Options of {@link poolBackend}. */
+export interface PoolBackendOptions {
+  /** At or below this many particles the likelihood runs on this thread. Default `10 × nEngines`. */
+  serialThreshold?: number;
+  /** Close the pool when the backend is closed (for a backend that owns its pool). Default false. */
+  closePool?: boolean;
+}
+
+/**
+ * A {@link LikelihoodBackend} on a worker pool (or any {@link EngineView}): what the
+ * `parallel(backend)` operator schedules the likelihood stage on. Each call splits the particles
+ * into numpy-`array_split` chunks, one per engine, computed in place in shared memory and joined
+ * by index, so
+ *
+ *   backend.likelihood(req) ≡ req.model.likelihood(req.outcomes, req.x, req.expparams)  (bit for bit),
+ *
+ * and at or below `serialThreshold` particles it runs the model on this thread. Calls may overlap
+ * (each has its own buffers); aborting one cancels its queued chunks. `close()` closes the pool
+ * only with `closePool: true` — by default the pool belongs to whoever created it.
+ *
+ * @example
+ * ```ts
+ * import { createPool, poolBackend, parallel } from 'qinfer-rx';
+ * const pool = createPool({ engines: 4 });
+ * data$.pipe(parallel(poolBackend(pool)), update(), resample()).subscribe({ complete: () => pool.close() });
+ * ```
+ */
+export function poolBackend(view: EngineView, options: PoolBackendOptions = {}): LikelihoodBackend {
+  if (view === null || typeof view !== 'object' || typeof view.likelihoodChunks !== 'function') {
+    throw new QinferArgumentError('ERR_ARGUMENT', 'poolBackend() needs a pool (an EngineView)');
+  }
+  const serialThreshold = checkSerialThreshold(options.serialThreshold, view.nEngines);
+  return {
+    name: view.name,
+    likelihood: (request, callOptions = {}) => likelihoodOnView(view, request, { ...callOptions, serialThreshold }),
+    close: () => (options.closePool === true ? view.close() : Promise.resolve()),
+  };
+}

@@ -1,0 +1,95 @@
+import type { ExpParamsData } from '../expparams/ExpParams.js';
+import type { ModelSpec } from '../models/Model.js';
+import type { TrialResult, TrialSpec } from '../perf/TrialSpec.js';
+
+/**
+ * The messages between a {@link Pool} and its worker threads. Tasks are data only: models travel
+ * as `{ name, params }` and are rebuilt from the worker's registry (contract 1); particles and
+ * results live in `SharedArrayBuffer`s that the worker reads and writes in place (posting a view
+ * of a shared buffer shares the memory, it does not copy it). Only the small per-call data —
+ * outcomes, experiments, chunk bounds — is structured-cloned.
+ *
+ * Every chunk task carries a `board`: one `Int32Array` slot per chunk of the call, in shared
+ * memory. A worker claims slot `slot` with `compareExchange(0 → threadId)` before it touches any
+ * buffer; the caller claims unstarted slots with `compareExchange(0 → CANCELLED)` when the call is
+ * aborted or fails, so a task still queued does no work and never writes, and the board names the
+ * engine that ran (or crashed on) each chunk.
+ */
+
+/** Board value of a chunk the caller cancelled before any engine started it. */
+export const CANCELLED = -1;
+
+/** A likelihood chunk: rows `start..end` of `out[i·nM·nE + j·nE + k]`. */
+export interface LikelihoodTask {
+  readonly kind: 'likelihood';
+  readonly model: ModelSpec;
+  readonly outcomes: Int32Array;
+  /** All particles, row-major `[nM, nP]`, shared. */
+  readonly x: Float64Array;
+  readonly nM: number;
+  readonly eps: ExpParamsData;
+  /** The whole output `[nO, nM, nE]`, shared. */
+  readonly out: Float64Array;
+  readonly start: number;
+  readonly end: number;
+  readonly board: Int32Array;
+  readonly slot: number;
+}
+
+/**
+ * A simulation chunk: particles `m0..m1` × experiments `e0..e1` of `out` (`[repeat, nM, nE]`,
+ * shared), drawn by the model's own `simulateExperiment` with `new Rng(seed)`.
+ */
+export interface SimulateTask {
+  readonly kind: 'simulate';
+  readonly model: ModelSpec;
+  readonly x: Float64Array;
+  readonly nM: number;
+  /** The experiments `e0..e1` only. */
+  readonly eps: ExpParamsData;
+  readonly nE: number;
+  readonly m0: number;
+  readonly m1: number;
+  readonly e0: number;
+  readonly e1: number;
+  readonly repeat: number;
+  readonly seed: number;
+  readonly out: Int32Array;
+  readonly board: Int32Array;
+  readonly slot: number;
+}
+
+/** One whole performance-test trial, run by `runTrial` inside one worker. */
+export interface TrialTask {
+  readonly kind: 'trial';
+  readonly spec: TrialSpec;
+}
+
+/** Asks a worker who it is and what it can build. */
+export interface ProbeTask {
+  readonly kind: 'probe';
+}
+
+/** Any task a pool worker accepts. */
+export type PoolTask = LikelihoodTask | SimulateTask | TrialTask | ProbeTask;
+
+/** An error as it crosses back from a worker: plain data, rebuilt in the caller's thread. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly details?: Record<string, unknown>;
+  readonly stack?: string;
+}
+
+/** What a probe reports. */
+export interface ProbeInfo {
+  readonly models: string[];
+  readonly distributions: string[];
+  readonly heuristics: string[];
+}
+
+/** A worker's answer; `engine` is its `threadId`. `skipped`: the chunk was cancelled first. */
+export type PoolReply =
+  | { readonly ok: true; readonly engine: number; readonly skipped?: boolean; readonly trial?: TrialResult; readonly probe?: ProbeInfo }
+  | { readonly ok: false; readonly engine: number; readonly error: WireError };

@@ -1,0 +1,28 @@
+import { QinferArgumentError } from '../errors/QinferError.js';
+import type { TrialApply } from '../perf/TrialSpec.js';
+import type { Pool } from './Pool.js';
+
+/**
+ * The load-balanced `apply` for `perfTestMultiple` (QInfer's `apply=lbview.apply`): each trial
+ * runs wholly inside one worker of `pool` — `runTrial(spec, registry)` with the worker's registry
+ * — on whichever worker is free; `perfTestMultiple`'s `concurrency` caps how many are in flight
+ * (use about `pool.nEngines`; more only queues in the pool). Trials are data (`TrialSpec`) and
+ * their seeds derive from `(seed, index)`, so the table equals the serial run's, elapsed times
+ * aside. Aborting a trial removes it from the queue or terminates the worker running it (which
+ * piscina replaces).
+ *
+ * @example
+ * ```ts
+ * import { createPool, perfTestMultiple, poolTrialApply, toPerformanceTable } from 'qinfer-rx';
+ * const pool = createPool();
+ * perfTestMultiple(1000, options, { apply: poolTrialApply(pool), concurrency: pool.nEngines, seed: 1 })
+ *   .pipe(toPerformanceTable(1000))
+ *   .subscribe({ next: (t) => console.log(t.bayesRisk()), complete: () => pool.close() });
+ * ```
+ */
+export function poolTrialApply(pool: Pool): TrialApply {
+  if (pool === null || typeof pool !== 'object' || typeof pool.runTrial !== 'function') {
+    throw new QinferArgumentError('ERR_ARGUMENT', 'poolTrialApply() needs a pool from createPool()');
+  }
+  return (spec, signal) => pool.runTrial(spec, { signal });
+}
