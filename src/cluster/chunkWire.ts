@@ -1,5 +1,5 @@
 import type { ExpParams } from '../expparams/ExpParams.js';
-import { QinferError } from '../errors/QinferError.js';
+import { QinferError, isQinferError } from '../errors/QinferError.js';
 import type { LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import type { Chunk } from '../backends/EngineView.js';
 import type { Model } from '../models/Model.js';
@@ -102,6 +102,7 @@ export function parseChunkJob(data: unknown, registry: Registry, maxResultBytes:
     try {
       model = registry.createModel(spec);
     } catch (e) {
+      if (isQinferError(e, 'ERR_UNKNOWN_MODEL')) throw new QinferError('ERR_UNKNOWN_MODEL', (e as Error).message, { details: e.details });
       throw payloadError(`model '${spec.name}' rejected its parameters: ${(e as Error).message}`, { name: spec.name });
     }
     if (models !== undefined) {

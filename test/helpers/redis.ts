@@ -1,0 +1,239 @@
+/**
+ * Real Redis servers and real engine processes for the cluster tests.
+ *
+ * Availability: a `redis-server` binary on PATH (tests start their own servers on 127.0.0.1,
+ * on free non-default ports, daemonized with a pidfile and no persistence) or, failing that,
+ * `REDIS_URL` (tests then share that server under their own key prefix, and the tests that
+ * must kill Redis are skipped). With neither, cluster tests skip with a visible reason, unless
+ * `QINFER_REQUIRE_REDIS=1`, which turns the absence into a failure (CI).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+
+/** The repository root (engines run from there). */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Whether cluster tests can run here, and why not. */
+export interface RedisAvailability {
+  /** A binary to start private servers with. */
+  readonly binary: string | undefined;
+  /** A shared server to use when there is no binary. */
+  readonly url: string | undefined;
+  readonly ok: boolean;
+  readonly reason: string;
+  /** True when absence must fail (QINFER_REQUIRE_REDIS=1). */
+  readonly required: boolean;
+}
+
+/** Looks for `redis-server` on PATH and `REDIS_URL`. */
+export function redisAvailability(): RedisAvailability {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  const binary = found.status === 0 && found.stdout.trim() !== '' ? found.stdout.trim() : undefined;
+  const url = process.env['REDIS_URL'] || undefined;
+  const ok = binary !== undefined || url !== undefined;
+  const reason = ok ? '' : 'no redis-server on PATH and no REDIS_URL (apt-get install redis-server, or bash scripts/start-redis.sh)';
+  return { binary, url, ok, reason, required: process.env['QINFER_REQUIRE_REDIS'] === '1' };
+}
+
+/** A Redis server started by a test. */
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  /** True when this process started it (so it may be killed and restarted). */
+  readonly owned: boolean;
+  /** Kills it at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: no persistence). */
+  restart(): Promise<void>;
+  /** Stops it (or, for a shared server, deletes nothing and does nothing). */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a !== null ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function ping(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500 });
+    r.on('error', () => {});
+    try {
+      await r.connect();
+      await r.ping();
+      r.disconnect();
+      return;
+    } catch (e) {
+      r.disconnect();
+      if (Date.now() > deadline) throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms: ${(e as Error).message}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * Starts a private Redis (`--daemonize yes --pidfile …`, no persistence, 127.0.0.1, a free
+ * port) when a binary exists; else returns the shared `REDIS_URL` server (not owned).
+ */
+export async function startTestRedis(av: RedisAvailability = redisAvailability()): Promise<TestRedis> {
+  if (av.binary === undefined) {
+    if (av.url === undefined) throw new Error(av.reason);
+    const url = av.url;
+    await ping(url, 5_000);
+    const port = Number(new URL(url).port || 6379);
+    const no = async (): Promise<void> => {
+      throw new Error('a shared REDIS_URL server cannot be killed or restarted by tests');
+    };
+    return { url, port, owned: false, kill: no, restart: no, stop: async () => {} };
+  }
+  const binary = av.binary;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'qinfer-redis-'));
+  const pidfile = join(dir, 'redis.pid');
+  const url = `redis://127.0.0.1:${port}`;
+  const start = async (): Promise<void> => {
+    const r = spawnSync(binary, [
+      '--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', pidfile,
+      '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log'),
+    ], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`redis-server failed: ${r.stderr || r.stdout}`);
+    await ping(url, 10_000);
+  };
+  const pid = (): number | undefined => {
+    try {
+      return Number(readFileSync(pidfile, 'utf8').trim()) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const signal = async (sig: NodeJS.Signals): Promise<void> => {
+    const p = pid();
+    if (p === undefined || !pidAlive(p)) return;
+    process.kill(p, sig);
+    await waitGone(p, 5_000);
+    if (existsSync(pidfile) && sig === 'SIGKILL') rmSync(pidfile, { force: true });
+  };
+  await start();
+  return {
+    url,
+    port,
+    owned: true,
+    kill: () => signal('SIGKILL'),
+    restart: start,
+    stop: async () => {
+      await signal('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A unique queue prefix, so that tests sharing one Redis never see each other's jobs. */
+export function testPrefix(name: string): string {
+  return `qtest-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+/** One engine event as printed by `--log json`. */
+export type EngineLine = { event: string; [k: string]: unknown };
+
+/** An engine process started by a test. */
+export interface EngineProcess {
+  readonly child: ChildProcess;
+  readonly events: EngineLine[];
+  /** Resolves with the first event (already seen or future) matching `pred`. */
+  waitFor(pred: (e: EngineLine) => boolean, timeoutMs?: number): Promise<EngineLine>;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  readonly exited: Promise<number | string>;
+  readonly stderr: () => string;
+}
+
+const started = new Set<EngineProcess>();
+
+/**
+ * Spawns `node --import tsx src/cluster/engineMain.ts --redis URL --log json …` and waits for its
+ * `ready` event.
+ */
+export async function spawnEngine(url: string, args: readonly string[] = [], readyTimeoutMs = 30_000): Promise<EngineProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cluster/engineMain.ts', '--redis', url, '--log', 'json', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, QINFER_REDIS_URL: '' },
+  });
+  const events: EngineLine[] = [];
+  const waiters: Array<{ pred: (e: EngineLine) => boolean; resolve: (e: EngineLine) => void }> = [];
+  let err = '';
+  let buf = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      let e: EngineLine;
+      try {
+        e = JSON.parse(line) as EngineLine;
+      } catch {
+        continue;
+      }
+      events.push(e);
+      for (const w of [...waiters]) if (w.pred(e)) waiters.splice(waiters.indexOf(w), 1), w.resolve(e);
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<number | string>((res) => child.once('exit', (code, sig) => res(code ?? sig ?? 'unknown')));
+  const proc: EngineProcess = {
+    child,
+    events,
+    exited,
+    stderr: () => err,
+    waitFor(pred, timeoutMs = 30_000) {
+      const seen = events.find(pred);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`engine event not seen within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs);
+        waiters.push({ pred, resolve: (e) => (clearTimeout(t), resolve(e)) });
+        void exited.then((c) => {
+          clearTimeout(t);
+          reject(new Error(`engine exited (${c}) before the event; stderr: ${err.slice(-2000)}`));
+        });
+      });
+    },
+  };
+  started.add(proc);
+  void exited.then(() => started.delete(proc));
+  await proc.waitFor((e) => e.event === 'ready', readyTimeoutMs);
+  return proc;
+}
+
+/** SIGKILLs every engine a test started that is still running (for afterAll). */
+export async function killAllEngines(): Promise<void> {
+  const all = [...started];
+  for (const p of all) p.child.kill('SIGKILL');
+  await Promise.all(all.map((p) => p.exited));
+}
