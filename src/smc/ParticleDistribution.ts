@@ -12,7 +12,8 @@ import { symmetricEigen } from '../util/symmetricEigen.js';
  * locations `x` (`[n, d]`, row-major) and weights `w` stored as `|w| / Σ|w|`.
  *
  * Estimates (spec §2, as QInfer computes them; no renormalisation of `w`):
- * - `nEss = 1 / Σ w_i²` (+Infinity when all weights are zero);
+ * - `nEss = 1 / Σ w_i²` (+Infinity when all weights are zero; the sum is compensated, so that a
+ *   strict threshold test is not decided by summation-order rounding);
  * - `estMean = Σ w_i x_i`;
  * - `estCovarianceMtx = Σ w_i x_i x_iᵀ − μ μᵀ` (one pass, no Bessel correction);
  * - `estEntropy = −Σ_{w_i > 0} w_i ln w_i`.
@@ -100,12 +101,17 @@ export class ParticleDistribution implements Distribution {
     for (let i = 0; i < weights.length; i++) this._w[i] = Math.abs(weights[i]!) / s;
   }
 
-  /** Effective sample size `1 / Σ w_i²`. */
+  /** Effective sample size `1 / Σ w_i²` (compensated sum). */
   get nEss(): number {
     const w = this._w;
-    let s = 0;
-    for (let i = 0; i < w.length; i++) s += w[i]! * w[i]!;
-    return 1 / s;
+    // Neumaier's compensated sum: 500 weights of 1/500 give 500 (± an ulp), not 499.999999999995.
+    let s = 0, c = 0;
+    for (let i = 0; i < w.length; i++) {
+      const v = w[i]! * w[i]!, t = s + v;
+      c += s >= v ? s - t + v : v - t + s;
+      s = t;
+    }
+    return 1 / (s + c);
   }
 
   /** `Σ_i w_i x_i` (length d). */

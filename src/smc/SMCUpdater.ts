@@ -185,8 +185,8 @@ export class SMCUpdater extends ParticleDistribution {
   /** Bayes update for one datum, in QInfer's order (spec §3.2); resamples when needed. */
   update(outcome: number, eps: ExpParams, checkForResample = true): void {
     const L = this.likelihoodOf(outcome, eps);
-    this.applyLikelihood(outcome, eps, L);
-    if (checkForResample) this.maybeResample();
+    // A skipped datum ends the update, as in QInfer (no n_ess warning, no resampling).
+    if (this.applyLikelihood(outcome, eps, L) && checkForResample) this.maybeResample();
   }
 
   /**
@@ -200,7 +200,7 @@ export class SMCUpdater extends ParticleDistribution {
     if (L.length < n) throw new QinferArgumentError('ERR_SHAPE', `likelihood has ${L.length} values for ${n} particles`);
     this.dataRecord.push(outcome);
     this.justResampled = false;
-    let N = 0, clipped = false;
+    let N = 0, comp = 0, clipped = false; // N by Neumaier's compensated sum
     for (let i = 0; i < n; i++) {
       let l = L[i]!;
       if (!(l >= 0 && l <= 1 + LIKELIHOOD_TOLERANCE)) {
@@ -214,8 +214,11 @@ export class SMCUpdater extends ParticleDistribution {
           });
         }
       }
-      N += w[i]! * l;
+      const v = w[i]! * l, t = N + v;
+      comp += N >= v ? N - t + v : v - t + N;
+      N = t;
     }
+    N += comp;
     if (clipped) this.onWarning({ category: 'approximation', message: 'Negative weights occured in particle approximation. Smallest weight observed == 0. Clipping weights.' });
     if (N <= this.zeroWeightThresh) {
       switch (this.zeroWeightPolicy) {
