@@ -57,7 +57,7 @@ describe('zero-weight policies (smc_zero_weight_and_threshold.json)', () => {
       expectClose(up.nEss, f.n_ess_after);
       expect(up.minNEss).toBe(f.min_n_ess_after);
       // QInfer's own warnings only; numpy's RuntimeWarnings (division by zero) have no counterpart here.
-      const ours = f.warnings.filter((w: QinferWarning) => w.category !== 'RuntimeWarning');
+      const ours = f.warnings.filter((w: { category: string }) => w.category !== 'RuntimeWarning');
       expect(warnings.map((w) => w.category)).toEqual(ours.map(() => 'zero-weights'));
       expect(warnings.map((w) => w.message)).toEqual(ours.map((w: QinferWarning) => w.message));
     });
