@@ -5,7 +5,10 @@ import type { Heuristic } from './Heuristic.js';
 
 /**
  * Picks one of several heuristics at random each time (QInfer's `EnsembleHeuristic`): heuristic
- * `i` with probability `p_i` (normalised).
+ * `i` with probability `p_i / Σ_j p_j`, by inverse CDF on one uniform `u`: the first `i` with
+ * `cdf_i > u`. A heuristic of probability 0 is never picked (not even when the rounded `cdf`
+ * ends below `u`). Bad input (`ERR_ARGUMENT`): no heuristics, a negative or non-finite `p`, all
+ * `p` zero.
  *
  * @example
  * ```ts
@@ -16,6 +19,8 @@ export class EnsembleHeuristic implements Heuristic {
   private readonly heuristics: readonly Heuristic[];
   private readonly cdf: Float64Array;
   private readonly rng: Rng;
+  /** The last heuristic of positive probability (where a `u` beyond the rounded cdf lands). */
+  private readonly last: number;
 
   constructor(ensemble: ReadonlyArray<readonly [Heuristic, number]>, rng: Rng) {
     if (ensemble.length === 0) throw new QinferArgumentError('ERR_ARGUMENT', 'EnsembleHeuristic needs at least one heuristic');
@@ -30,12 +35,15 @@ export class EnsembleHeuristic implements Heuristic {
     let c = 0;
     ensemble.forEach(([, p], i) => (this.cdf[i] = c += p / s));
     this.rng = rng;
+    let last = ensemble.length - 1;
+    while (last > 0 && !(ensemble[last]![1] > 0)) last--;
+    this.last = last;
   }
 
   next(): ExpParams {
     const u = this.rng.uniform();
     let i = 0;
-    while (i < this.cdf.length - 1 && this.cdf[i]! <= u) i++;
+    while (i < this.last && this.cdf[i]! <= u) i++;
     return this.heuristics[i]!.next();
   }
 }
