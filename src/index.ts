@@ -116,6 +116,23 @@ export { performanceTableToJSON, performanceTableToCSV, csvHeader, failureData }
 export type { PerformanceTableJSON, PerfFailureData } from './perf/exportPerformanceTable.js';
 
 // --- worker pool ---
+export { createPool } from './pool/createPool.js';
+export type { PoolOptions } from './pool/createPool.js';
+export { Pool } from './pool/Pool.js';
+export type { PoolConfig, PoolStats } from './pool/Pool.js';
+export { ParallelizedModel } from './pool/ParallelizedModel.js';
+export type { ParallelizedModelOptions, ParallelCallOptions, ParallelSimulateOptions } from './pool/ParallelizedModel.js';
+export { poolBackend } from './pool/poolBackend.js';
+export type { PoolBackendOptions } from './pool/poolBackend.js';
+export { poolTrialApply } from './pool/poolTrialApply.js';
+export { likelihoodOnView, checkSerialThreshold } from './pool/likelihoodOnView.js';
+export type { LikelihoodOnViewOptions } from './pool/likelihoodOnView.js';
+export { arraySplit } from './pool/arraySplit.js';
+export { SharedBufferPool, isShared, sharedFloat64 } from './pool/SharedBufferPool.js';
+export type { ProbeInfo } from './pool/poolProtocol.js';
+export type { SimulationRequest, SimulationChunk } from './backends/EngineView.js';
+export { CostlyModel } from './models/CostlyModel.js';
+export type { CostlyModelOptions } from './models/CostlyModel.js';
 
 // --- reactive operators (operators/) ---
 export type { EstimationStep, Datum } from '../operators/EstimationStep.js';
