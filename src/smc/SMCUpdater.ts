@@ -295,11 +295,14 @@ export class SMCUpdater extends ParticleDistribution {
 
   /**
    * QInfer's `batch_update`: each pair is an update without the resampling check; the check
-   * runs after every `resampleInterval`-th datum.
+   * runs after every `resampleInterval`-th datum. Lengths differ → `ERR_SHAPE`; an interval that
+   * is not a positive integer → `ERR_ARGUMENT`.
    */
   batchUpdate(outcomes: ArrayLike<number>, eps: ExpParams, resampleInterval = 5): void {
     if (outcomes.length !== eps.length) throw new QinferArgumentError('ERR_SHAPE', `${outcomes.length} outcomes for ${eps.length} experiments`);
-    checkCount(resampleInterval, 'resampleInterval');
+    if (!(Number.isInteger(resampleInterval) && resampleInterval >= 1)) {
+      throw new QinferArgumentError('ERR_ARGUMENT', `resampleInterval must be a positive integer, got ${resampleInterval}`);
+    }
     for (let k = 0; k < outcomes.length; k++) {
       this.update(outcomes[k]!, eps.at(k), false);
       if ((k + 1) % resampleInterval === 0) this.maybeResample();
