@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { QinferArgumentError } from '../errors/QinferError.js';
 import type { Registry } from '../registry/Registry.js';
 
@@ -8,8 +10,8 @@ export type RegisterModels = (registry: Registry) => unknown;
 
 /**
  * Resolves module names given to an engine at start-up (`--models ./my-models.js`): paths
- * (starting with `.`, `/` or a drive) become absolute `file:` URLs against `cwd`; package names
- * stay as they are. Only the operator who starts an engine chooses these, never a job.
+ * (starting with `.` or `/`, or naming a file that exists under `cwd`) become absolute `file:`
+ * URLs against `cwd`; package names stay as they are. Only the operator who starts an engine chooses these, never a job.
  *
  * @example
  * ```ts
@@ -20,9 +22,23 @@ export type RegisterModels = (registry: Registry) => unknown;
 export function resolveModelModules(specifiers: readonly string[], cwd: string = process.cwd()): string[] {
   return specifiers.map((s) => {
     if (s.startsWith('file:')) return s;
-    if (s.startsWith('.') || isAbsolute(s)) return pathToFileURL(isAbsolute(s) ? s : resolve(cwd, s)).href;
+    if (s.startsWith('.') || isAbsolute(s) || existsSync(resolve(cwd, s))) return pathToFileURL(isAbsolute(s) ? s : resolve(cwd, s)).href;
     return s;
   });
+}
+
+/**
+ * Imports one module. TypeScript sources (`file:` URLs ending in .ts/.mts/.cts) are `require`d
+ * through tsx's CommonJS hook: on Node 20 the ESM hooks tsx registers with `--import` do not
+ * reach worker threads, where engines load their models. Such a module must not use top-level
+ * await.
+ */
+function importModule(url: string): Promise<unknown> {
+  if (url.startsWith('file:') && /\.[cm]?tsx?$/.test(new URL(url).pathname)) {
+    const path = fileURLToPath(url);
+    return Promise.resolve(createRequire(path)(path) as unknown);
+  }
+  return import(url) as Promise<unknown>;
 }
 
 /**
@@ -34,7 +50,7 @@ export async function loadModelModules(registry: Registry, modules: readonly str
   for (const m of modules) {
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(m)) as Record<string, unknown>;
+      mod = (await importModule(m)) as Record<string, unknown>;
     } catch (e) {
       throw new QinferArgumentError('ERR_ARGUMENT', `cannot load model module '${m}': ${(e as Error).message}`, { cause: e });
     }

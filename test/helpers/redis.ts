@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { describe, it } from 'vitest';
 
 /** The repository root (engines run from there). */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -159,8 +160,26 @@ export function testPrefix(name: string): string {
   return `qtest-${name}-${randomUUID().slice(0, 8)}`;
 }
 
-/** One engine event as printed by `--log json`. */
-export type EngineLine = { event: string; [k: string]: unknown };
+/** One engine event as printed by `--log json`, with `t`, the time it was read here (ms). */
+export type EngineLine = { event: string; t: number; [k: string]: unknown };
+
+/**
+ * The most jobs running at once across `engines`, from their start / done / failed events
+ * after the given event counts (ties in arrival time count the end first).
+ */
+export function maxRunning(engines: readonly EngineProcess[], from: readonly number[] = []): number {
+  const marks: Array<[number, number]> = [];
+  engines.forEach((e, k) => {
+    for (const x of e.events.slice(from[k] ?? 0)) {
+      if (x.event === 'start') marks.push([x.t, +1]);
+      else if (x.event === 'done' || x.event === 'failed' || x.event === 'handed-back') marks.push([x.t, -1]);
+    }
+  });
+  marks.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0, max = 0;
+  for (const [, d] of marks) max = Math.max(max, (now += d));
+  return max;
+}
 
 /** An engine process started by a test. */
 export interface EngineProcess {
@@ -197,7 +216,7 @@ export async function spawnEngine(url: string, args: readonly string[] = [], rea
       buf = buf.slice(i + 1);
       let e: EngineLine;
       try {
-        e = JSON.parse(line) as EngineLine;
+        e = { ...(JSON.parse(line) as { event: string }), t: Date.now() };
       } catch {
         continue;
       }
@@ -236,4 +255,26 @@ export async function killAllEngines(): Promise<void> {
   const all = [...started];
   for (const p of all) p.child.kill('SIGKILL');
   await Promise.all(all.map((p) => p.exited));
+}
+
+/**
+ * `describe` that runs when Redis is available, skips with the reason in its name (and a
+ * warning) when not, and fails when `QINFER_REQUIRE_REDIS=1`. `ownServer`: the suite kills or
+ * restarts Redis, so it needs a `redis-server` binary, not just `REDIS_URL`.
+ */
+export function describeWithRedis(name: string, fn: () => void, ownServer = false): void {
+  const av = redisAvailability();
+  const ok = ownServer ? av.binary !== undefined : av.ok;
+  const reason = ok ? '' : ownServer && av.ok ? 'needs a redis-server binary (it kills and restarts Redis)' : av.reason;
+  if (ok) describe(name, fn);
+  else if (av.required) {
+    describe(name, () => {
+      it('Redis is required here (QINFER_REQUIRE_REDIS=1)', () => {
+        throw new Error(`Redis unavailable: ${reason}`);
+      });
+    });
+  } else {
+    console.warn(`[qinfer-rx] ${name}: skipped: ${reason}`);
+    describe.skip(`${name} (skipped: ${reason})`, fn);
+  }
 }
