@@ -40,7 +40,14 @@ export interface LiuWestOptions {
  *
  * Decisions on QInfer's quirks: a particle that is invalid after a round is redrawn around its
  * OWN shrunk parent `m_i` (QInfer reuses the first rows of `m`, a bug); after `maxiter` rounds
- * the invalid particles are kept with a `resampler` warning, as in QInfer.
+ * the invalid particles are kept with a `resampler` warning, as in QInfer. `C` is computed in two
+ * passes about a shift ({@link ParticleDistribution.estCovarianceCentered}), so identical particles
+ * give exactly `C = 0` and the `zeroCovComp · I` fallback (QInfer's one-pass estimate can round
+ * to ±1e-17 there, and a negative value would collapse the cloud for good). A zero-weight particle
+ * is never a parent.
+ *
+ * Errors: precomputed mean/covariance of the wrong size → `ERR_SHAPE`; a non-finite mean or
+ * matrix square root → `QinferError` `ERR_RESAMPLER`.
  *
  * @example
  * ```ts
@@ -79,6 +86,10 @@ export class LiuWestResampler implements Resampler {
     const n = options.nParticles ?? this.defaultNParticles ?? dist.nParticles;
     checkCount(n, 'nParticles');
     const mu = options.precomputedMean ?? dist.estMean();
+    if (mu.length !== d || (options.precomputedCov !== undefined && options.precomputedCov.length !== d * d)) {
+      throw new QinferArgumentError('ERR_SHAPE', `precomputed mean/covariance must have ${d} / ${d * d} values`);
+    }
+    if (!mu.every(Number.isFinite)) throw new QinferError('ERR_RESAMPLER', 'the mean of the particle cloud is not finite', { details: { mean: Array.from(mu) } });
     // Two-pass covariance: identical particles give exactly 0 (QInfer's one-pass estimate can
     // round to ±1e-17 there, and a negative one would collapse the cloud instead of the fallback).
     let C = options.precomputedCov ?? dist.estCovarianceCentered();
