@@ -1,0 +1,80 @@
+import { QinferArgumentError } from '../errors/QinferError.js';
+import type { TrialApply } from '../perf/TrialSpec.js';
+import { serialApply } from '../perf/serialApply.js';
+import type { Registry } from '../registry/Registry.js';
+
+/** What a `--backend` resolves to: where trials run, and how to release it afterwards. */
+export interface CliBackend {
+  /** Runs one trial (see `TrialApply`). */
+  readonly apply: TrialApply;
+  /** Trials in flight when `--concurrency` is not given (e.g. the worker count). Default 1. */
+  readonly concurrency?: number;
+  /** One line shown before the run, e.g. `pool: 8 worker threads`. */
+  readonly description: string;
+  /** Releases workers, devices or connections; the CLI awaits it before exiting. */
+  close(): Promise<void>;
+}
+
+/** What a backend factory receives from the CLI. */
+export interface CliBackendContext {
+  /** Where models, priors and heuristics are built from their names. */
+  readonly registry: Registry;
+  /** `--backend-opt key=value` pairs (values parsed as JSON when they parse). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** `--concurrency`, when given. */
+  readonly concurrency?: number;
+  /** Writes one line to the user (stderr). */
+  readonly log: (line: string) => void;
+}
+
+/** Creates a backend; throw `QinferArgumentError` for bad `--backend-opt` values. */
+export type CliBackendFactory = (context: CliBackendContext) => Promise<CliBackend>;
+
+/**
+ * One `--backend` choice. `load` is called only when the backend is chosen, so heavy modules
+ * (worker pools, WebGPU, Redis clients) are imported lazily: `load: async () => (await
+ * import('../pool/poolCliBackend.js')).poolCliBackend`.
+ */
+export interface CliBackendEntry {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  readonly load: () => Promise<CliBackendFactory>;
+}
+
+/** `--backend serial`: trials run one after another on the main thread (`serialApply`). */
+export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
+  apply: serialApply(registry),
+  concurrency: 1,
+  description: 'serial: trials run one at a time on the main thread',
+  close: async () => {},
+});
+
+/**
+ * The backends the `qinfer-rx` command offers, in `--help` order. Each backend area adds its
+ * entry here (one line; its factory module is imported lazily by `load`).
+ */
+export const CLI_BACKENDS: readonly CliBackendEntry[] = [
+  { name: 'serial', summary: 'one trial at a time on the main thread (default)', load: async () => serialCliBackend },
+  { name: 'pool', summary: 'worker threads, one trial per worker (--backend-opt engines=N)', load: async () => (await import('../pool/poolCliBackend.js')).poolCliBackend },
+];
+
+/**
+ * Resolves a `--backend` name to a started backend: `ERR_ARGUMENT` (listing the choices) for an
+ * unknown name.
+ *
+ * @example
+ * ```ts
+ * const backend = await resolveCliBackend('serial', { registry, options: {}, log: console.error });
+ * try { ... perfTestMultiple(n, options, { apply: backend.apply, concurrency: backend.concurrency }) ... }
+ * finally { await backend.close(); }
+ * ```
+ */
+export async function resolveCliBackend(name: string, context: CliBackendContext, entries: readonly CliBackendEntry[] = CLI_BACKENDS): Promise<CliBackend> {
+  const entry = entries.find((e) => e.name === name);
+  if (entry === undefined) {
+    throw new QinferArgumentError('ERR_ARGUMENT', `unknown backend '${name}' (choose one of: ${entries.map((e) => e.name).join(', ')})`, { details: { backend: name } });
+  }
+  const factory = await entry.load();
+  return factory(context);
+}

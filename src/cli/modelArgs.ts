@@ -1,0 +1,84 @@
+import type { DistributionSpec } from '../distributions/Distribution.js';
+import { QinferArgumentError } from '../errors/QinferError.js';
+import type { HeuristicSpec } from '../heuristics/Heuristic.js';
+import type { Model, ModelSpec } from '../models/Model.js';
+import { runTrial } from '../perf/runTrial.js';
+import type { PerfTestOptions } from '../perf/PerfTestOptions.js';
+import type { Registry } from '../registry/Registry.js';
+import { collectKeyValues, parseNumberList, parseRange } from './parseArgs.js';
+
+/** The model options shared by `perf` and `estimate`, as commander gives them. */
+export interface ModelOptionValues {
+  readonly model: string;
+  readonly param?: readonly string[];
+  readonly prior?: readonly string[];
+  readonly heuristic: string;
+  readonly heuristicParam?: readonly string[];
+  readonly true?: string;
+}
+
+/** The validated model description: specs for the registry and the model itself. */
+export interface ModelArgs {
+  readonly model: ModelSpec;
+  readonly prior: DistributionSpec;
+  readonly heuristic: HeuristicSpec;
+  readonly trueModelparams?: readonly number[];
+  /** The built model (for names and counts). */
+  readonly built: Model;
+  readonly ranges: readonly (readonly [number, number])[];
+}
+
+/**
+ * Turns `--model`, `--param`, `--prior`, `--heuristic`, `--heuristic-param` and `--true` into
+ * registry specs, checking each against the registry: unknown names list the known ones; one
+ * prior range per model parameter (default `0:1` for each); fixed true values of the right count.
+ */
+export function modelArgs(o: ModelOptionValues, registry: Registry): ModelArgs {
+  const names = registry.names();
+  if (!registry.hasModel(o.model)) {
+    throw new QinferArgumentError('ERR_UNKNOWN_MODEL', `unknown model '${o.model}' (known: ${names.models.join(', ')})`, { details: { name: o.model } });
+  }
+  const model: ModelSpec = { name: o.model, params: collectKeyValues(o.param ?? [], '--param') };
+  let built: Model;
+  try {
+    built = registry.createModel(model);
+  } catch (e) {
+    throw new QinferArgumentError('ERR_ARGUMENT', `--model ${o.model} with --param ${JSON.stringify(model.params)}: ${(e as Error).message}`, { cause: e });
+  }
+  const nP = built.nModelparams;
+  const given = (o.prior ?? []).map((r) => parseRange(r, '--prior'));
+  if (given.length !== 0 && given.length !== nP) {
+    throw new QinferArgumentError('ERR_RANGE', `${o.model} has ${nP} parameters (${built.modelparamNames.join(', ')}): give --prior lo:hi once per parameter, got ${given.length}`);
+  }
+  const ranges = given.length === 0 ? Array.from({ length: nP }, () => [0, 1] as [number, number]) : given;
+  if (!names.heuristics.includes(o.heuristic)) {
+    throw new QinferArgumentError('ERR_UNKNOWN_NAME', `unknown heuristic '${o.heuristic}' (known: ${names.heuristics.join(', ')})`);
+  }
+  const heuristic: HeuristicSpec = { name: o.heuristic, params: collectKeyValues(o.heuristicParam ?? [], '--heuristic-param') };
+  let trueModelparams: number[] | undefined;
+  if (o.true !== undefined) {
+    trueModelparams = parseNumberList(o.true, '--true');
+    if (trueModelparams.length !== nP) throw new QinferArgumentError('ERR_ARGUMENT', `--true needs ${nP} values for ${o.model}, got ${trueModelparams.length}`);
+  }
+  return {
+    model,
+    prior: { name: 'UniformDistribution', params: { ranges: ranges.map((r) => [...r]) } },
+    heuristic,
+    ...(trueModelparams === undefined ? {} : { trueModelparams }),
+    built,
+    ranges,
+  };
+}
+
+/**
+ * Runs one tiny trial (1 experiment, ≤ 20 particles) so that options that cannot work together
+ * (a heuristic that does not fit the model's experiments, …) are reported as usage errors before
+ * the real run starts.
+ */
+export function dryRun(options: PerfTestOptions, registry: Registry): void {
+  try {
+    runTrial({ ...options, nParticles: Math.min(options.nParticles, 20), nExp: 1, index: 0, seed: 0 }, registry);
+  } catch (e) {
+    throw new QinferArgumentError('ERR_ARGUMENT', `these options cannot run a trial: ${(e as Error).message}`, { cause: e });
+  }
+}

@@ -1,0 +1,122 @@
+import { Command, CommanderError, Option } from 'commander';
+import { isQinferError } from '../errors/QinferError.js';
+import type { Registry } from '../registry/Registry.js';
+import { builtInRegistry } from '../registry/builtInRegistry.js';
+import { CLI_BACKENDS, type CliBackendEntry } from './cliBackends.js';
+import { CLI_COMMANDS, type CliCommandEntry } from './cliCommands.js';
+import type { CliIo } from './CliIo.js';
+import { estimateCommand, type EstimateCommandOptions } from './estimateCommand.js';
+import { perfCommand, type PerfCommandOptions } from './perfCommand.js';
+import { repeatable } from './parseArgs.js';
+
+/** Exit statuses of the `qinfer-rx` command. */
+export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2, interrupted: 130 } as const);
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Where names are resolved (default `builtInRegistry()`). */
+  readonly registry?: Registry;
+  /** The `--backend` choices (default `CLI_BACKENDS`). */
+  readonly backends?: readonly CliBackendEntry[];
+  /** Sub-commands that parse their own arguments (default `CLI_COMMANDS`). */
+  readonly commands?: readonly CliCommandEntry[];
+}
+
+function modelOptions(cmd: Command): Command {
+  return cmd
+    .option('-m, --model <name>', 'model, by registry name', 'SimplePrecessionModel')
+    .option('--param <key=value>', 'model parameter (repeatable; values read as JSON)', repeatable)
+    .option('--prior <lo:hi>', 'uniform prior range, once per model parameter (default 0:1 each)', repeatable)
+    .option('--true <values>', 'fixed true parameters, comma-separated (default: drawn from the prior)')
+    .option('-H, --heuristic <name>', 'experiment-design heuristic, by registry name', 'ExpSparseHeuristic')
+    .option('--heuristic-param <key=value>', 'heuristic parameter (repeatable; values read as JSON)', repeatable);
+}
+
+function program(io: CliIo, registry: Registry, backends: readonly CliBackendEntry[], commands: readonly CliCommandEntry[], result: { code: number }): Command {
+  const root = new Command('qinfer-rx')
+    .description('Bayesian parameter estimation by sequential Monte Carlo: performance tests and closed-loop estimation')
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  const names = registry.names();
+
+  const perf = modelOptions(root.command('perf'))
+    .description('performance test: Bayes risk of an estimator over many simulated trials')
+    .option('-p, --particles <n[,n…]>', 'particle count; a list runs one test per count', '1000')
+    .option('-t, --trials <n>', 'number of trials', '100')
+    .option('-e, --experiments <n>', 'experiments per trial', '100')
+    .option('-s, --seed <n>', 'root seed (trial k uses deriveSeed(seed, k))', '1')
+    .option('-c, --concurrency <n>', "trials in flight (default: the backend's choice)")
+    .addOption(new Option('-b, --backend <name>', 'where trials run').default('serial').choices(backends.map((b) => b.name)))
+    .option('--backend-opt <key=value>', 'backend option (repeatable)', repeatable)
+    .option('--allow-failures', 'mask failed trials instead of stopping')
+    .option('-o, --out <file>', 'write the table (.json or .csv)', 'out/perf.json')
+    .option('--no-out', 'do not write the table')
+    .option('--plot <file>', 'write the Bayes-risk plot (.svg)', 'out/bayes-risk.svg')
+    .option('--no-plot', 'do not write the plot')
+    .addOption(new Option('--progress <mode>', 'progress display').default('auto').choices(['auto', 'bar', 'lines', 'none']))
+    .addHelpText(
+      'after',
+      `\nModels: ${names.models.join(', ')}\nHeuristics: ${names.heuristics.join(', ')}\nBackends:\n${backends.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`).join('\n')}\n\n` +
+        'Examples:\n  qinfer-rx perf                                  # SimplePrecessionModel, 1000 particles, 100 trials\n' +
+        '  qinfer-rx perf -p 100,200,400 -t 200 --plot risk.svg\n' +
+        '  qinfer-rx perf -m UnknownT2Model --prior 0:1 --prior 0:0.1 --heuristic-param tField=t --heuristic-param otherFields={} -o t2.csv\n',
+    )
+    .action(async (o: PerfCommandOptions) => {
+      result.code = await perfCommand(o, io, registry, backends);
+    });
+  void perf;
+
+  modelOptions(root.command('estimate'))
+    .description('one closed-loop estimation run on simulated data, printing the posterior as it goes')
+    .option('-p, --particles <n>', 'particle count', '2000')
+    .option('-e, --experiments <n>', 'number of experiments', '50')
+    .option('-s, --seed <n>', 'seed', '1')
+    .option('--every <n>', 'print every n experiments (default: about 20 lines)')
+    .option('--plot <file>', 'write the posterior marginal (.svg)')
+    .option('--plot-param <index>', 'parameter of the marginal plot', '0')
+    .addHelpText('after', '\nExample:\n  qinfer-rx estimate --true 0.42 -e 100 --plot posterior.svg\n')
+    .action(async (o: EstimateCommandOptions) => {
+      result.code = await estimateCommand(o, io, registry);
+    });
+  // Listed for --help only: runCli hands their arguments over before commander parses.
+  for (const c of commands) root.command(c.name).description(c.summary).helpOption(false).allowUnknownOption().allowExcessArguments();
+  return root;
+}
+
+/**
+ * Runs the `qinfer-rx` command line (`perf`, `estimate`) with `argv` (the arguments after the
+ * program name) and returns its exit status: 0 on success, 1 when the run failed, 2 for bad
+ * arguments (with a message naming the option), 130 when interrupted through `io.signal`.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from 'qinfer-rx/cli';
+ * process.exitCode = await runCli(['perf', '--trials', '10'], { stdout: process.stdout, stderr: process.stderr });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
+  const registry = options.registry ?? builtInRegistry();
+  const result = { code: EXIT.ok as number };
+  const commands = options.commands ?? CLI_COMMANDS;
+  try {
+    const own = commands.find((c) => c.name === argv[0]);
+    if (own !== undefined) return await (await own.load())(argv.slice(1), io);
+    await program(io, registry, options.backends ?? CLI_BACKENDS, commands, result).parseAsync([...argv], { from: 'user' });
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isQinferError(e, 'ERR_ABORTED')) {
+      io.stderr.write('interrupted\n');
+      return EXIT.interrupted;
+    }
+    const err = e as Error & { code?: string };
+    io.stderr.write(`error: ${err.message}\n`);
+    if (e instanceof RangeError && isQinferError(e)) return EXIT.usage;
+    if (err.cause instanceof Error && !err.message.includes(err.cause.message)) io.stderr.write(`  caused by: ${err.cause.message}\n`);
+    return EXIT.failed;
+  }
+}
