@@ -235,3 +235,30 @@ describe('SMCUpdater.reset', () => {
     expect(snapshot(up)).toEqual(before);
   });
 });
+
+describe('SMCUpdater design quantities and marginal: no NaN where QInfer divides by zero', () => {
+  it('an experiment with a certain outcome (t = 0): Bayes risk = current variance, information gain 0', () => {
+    const up = new SMCUpdater(new SimplePrecessionModel(), 300, prior01, { rng: 2 });
+    up.update(0, t(3));
+    const variance = up.estCovarianceMtx().data[0]!;
+    const risk = up.bayesRisk(ExpParams.scalar([0, 2]));
+    expect(risk[0]).toBeCloseTo(variance, 14); // outcome 0 certain: the posterior would not change
+    expect(Number.isFinite(risk[1]!)).toBe(true);
+    expect(risk[1]!).toBeLessThan(variance); // an informative experiment lowers the expected variance
+    const eig = up.expectedInformationGain(ExpParams.scalar([0, 2]));
+    expect(eig[0]).toBeCloseTo(0, 14);
+    expect(eig[1]!).toBeGreaterThan(0);
+  });
+
+  it('posteriorMarginal: particles sharing the lowest point count as a jump; an empty grid is ERR_RANGE', () => {
+    const up = new SMCUpdater(new SimplePrecessionModel(), 4, prior01);
+    up.setParticles([[0.2], [0.2], [0.5], [0.8]]);
+    const { pr } = up.posteriorMarginal({ res: 7 });
+    expect(Array.from(pr).every(Number.isFinite)).toBe(true);
+    up.setParticles([[0.3], [0.3], [0.3], [0.3]]);
+    expect(codeOf(() => up.posteriorMarginal())).toEqual([QinferArgumentError, 'ERR_RANGE']);
+    // All mass at 0.25, a grid point: the CDF is [0, 1, 1, 1, 1] on 0, ¼, …, 1 (not [0, ½, 1, …]).
+    up.setParticles([[0.25], [0.25], [0.25], [0.25]]);
+    expect(Array.from(up.posteriorMarginal({ rangeMin: 0, rangeMax: 1, res: 5 }).pr)).toEqual([4, 2, 0, 0, 0]);
+  });
+});

@@ -57,7 +57,8 @@ export function hypotheticalUpdate(
 /**
  * Posterior weights for every outcome of each experiment, QInfer-style (spec §3.4): a
  * hypothetical update for all outcomes but the last, whose unnormalised weights are
- * `(1 − Σ_o L_o) w` (this assumes the likelihoods sum to one). Returns `[nO, nE, nM]` weights and
+ * `(1 − Σ_o L_o) w` (this assumes the likelihoods sum to one; an impossible last outcome gets zero
+ * weights instead of QInfer's 0/0). Returns `[nO, nE, nM]` weights and
  * `[nO, nE]` normalisations. Models whose outcome count varies are handled one experiment at a
  * time by the callers.
  */
@@ -79,7 +80,10 @@ function allOutcomeWeights(model: Model, x: Float64Array, w: Float64Array, nM: n
       s += u;
     }
     N[(nO - 1) * nE + e] = s;
-    for (let i = 0; i < nM; i++) W[base + i]! /= s;
+    // An impossible last outcome (s = 0, e.g. t = 0) gives zero weights, as hypotheticalUpdate does
+    // (QInfer divides by 0 here and returns a NaN risk).
+    const div = Math.abs(s) < EPS ? 1 : s;
+    for (let i = 0; i < nM; i++) W[base + i]! /= div;
   }
   return { W, N, nO, nE };
 }

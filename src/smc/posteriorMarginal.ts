@@ -20,6 +20,8 @@ export interface PosteriorMarginalOptions {
  * CDF 1), linearly interpolated at `res` evenly spaced points of `[r_min, r_max]` (0 outside),
  * differentiated by central differences (one-sided at the ends, numpy's `gradient`), and
  * optionally smoothed by a Gaussian of width `res · smoothing / |r_max − r_min|` grid points.
+ * Where QInfer would divide by zero we do not: an empty grid (`r_max ≤ r_min`, e.g. all particles
+ * at one point) throws `ERR_RANGE`, and particles sharing the lowest grid point count as a jump.
  *
  * @example
  * ```ts
@@ -45,6 +47,11 @@ export function posteriorMarginal(
   });
   const rMin = options.rangeMin ?? xs[0]!;
   const rMax = options.rangeMax ?? xs[nM - 1]!;
+  if (!(rMax > rMin)) {
+    throw new QinferArgumentError('ERR_RANGE', `the grid [${rMin}, ${rMax}] is empty (all particles at one point?): give rangeMin < rangeMax`, {
+      details: { rangeMin: rMin, rangeMax: rMax },
+    });
+  }
   xs[nM] = rMax + Math.abs(rMax - rMin);
   cdf[nM] = 1;
   // numpy.linspace
@@ -64,7 +71,13 @@ export function posteriorMarginal(
     }
     const j = Math.min(Math.max(lo, 1), nM);
     const x0 = xs[j - 1]!, x1 = xs[j]!, y0 = cdf[j - 1]!, y1 = cdf[j]!;
-    f[k] = ((y1 - y0) / (x1 - x0)) * (p - x0) + y0;
+    if (x1 > x0) f[k] = ((y1 - y0) / (x1 - x0)) * (p - x0) + y0;
+    else {
+      // Particles at one location (p at the lowest of them) make a jump: take its top, not 0/0.
+      let r = j;
+      while (r < nM && xs[r + 1] === x0) r++;
+      f[k] = cdf[r]!;
+    }
   }
   // numpy.gradient with spacing ps[1] - ps[0]
   const h = ps[1]! - ps[0]!, pr = new Float64Array(res);
