@@ -5,9 +5,14 @@ import { runTrial } from './runTrial.js';
 import type { TrialRunOptions } from './TrialRun.js';
 import type { TrialApply, TrialResult, TrialSpec } from './TrialSpec.js';
 
-/** Yields to the event loop (a macrotask), so that timers, I/O and cancellation get a turn. */
+const setImmediateLike = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+
+/**
+ * Yields to the event loop (a macrotask), so that timers, I/O and cancellation get a turn:
+ * `setImmediate` where it exists (Node; no 1 ms timer clamp), else `setTimeout(0)` (browsers).
+ */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => (setImmediateLike !== undefined ? setImmediateLike(resolve) : setTimeout(resolve, 0)));
 }
 
 /**
