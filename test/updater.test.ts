@@ -262,3 +262,15 @@ describe('SMCUpdater design quantities and marginal: no NaN where QInfer divides
     expect(Array.from(up.posteriorMarginal({ rangeMin: 0, rangeMax: 1, res: 5 }).pr)).toEqual([4, 2, 0, 0, 0]);
   });
 });
+
+describe('SMCUpdater design quantities with an invalid likelihood', () => {
+  it('hypotheticalUpdate, bayesRisk and expectedInformationGain throw ERR_INVALID_LIKELIHOOD instead of returning NaN', () => {
+    const model = new ScriptedModel();
+    const up = new SMCUpdater(model, 3, prior01, { rng: 1 });
+    model.pr0 = [0.5, NaN, 0.5];
+    expect(codeOf(() => up.hypotheticalUpdate([0, 1], t(1)))).toEqual([QinferError, 'ERR_INVALID_LIKELIHOOD']);
+    expect(codeOf(() => up.bayesRisk(t(1)))).toEqual([QinferError, 'ERR_INVALID_LIKELIHOOD']);
+    model.pr0 = [0.5, 1.5, 0.5];
+    expect(codeOf(() => up.expectedInformationGain(t(1)))).toEqual([QinferError, 'ERR_INVALID_LIKELIHOOD']);
+  });
+});

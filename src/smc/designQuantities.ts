@@ -1,9 +1,9 @@
-import { QinferArgumentError } from '../errors/QinferError.js';
+import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { toOutcomes } from '../models/FiniteOutcomeModel.js';
 import { matrix } from '../util/particles.js';
-import { EPS } from './constants.js';
+import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
 
 /** Result of a hypothetical update: arrays are row-major `[nO, nE, nM]` and `[nO, nE]`. */
 export interface HypotheticalUpdate {
@@ -22,6 +22,8 @@ export interface HypotheticalUpdate {
  * QInfer's `hypothetical_update` (spec §3.1): for each outcome `o` and experiment `e`,
  * `u = w · L[o, :, e]`, `N = Σ_i u_i`, weights `u / N` — where `|N| < eps` the division uses 1,
  * so an impossible outcome gives all-zero weights rather than NaN; `N` itself is returned raw.
+ * A likelihood that is NaN or outside `[−1e-12, 1 + 1e-12]` throws `ERR_INVALID_LIKELIHOOD` (so
+ * Bayes risk and information gain are never silently NaN).
  */
 export function hypotheticalUpdate(
   model: Model,
@@ -41,6 +43,11 @@ export function hypotheticalUpdate(
       let s = 0;
       for (let i = 0; i < nM; i++) {
         const l = L[o * nM * nE + i * nE + e]!;
+        if (!(l >= -LIKELIHOOD_TOLERANCE && l <= 1 + LIKELIHOOD_TOLERANCE)) {
+          throw new QinferError('ERR_INVALID_LIKELIHOOD', `likelihood of particle ${i} is ${l} (outcome ${os[o]}, experiment ${e})`, {
+            details: { particle: i, value: l, outcome: os[o], experiment: e },
+          });
+        }
         Lt[base + i] = l;
         const u = w[i]! * l;
         W[base + i] = u;
