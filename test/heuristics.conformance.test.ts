@@ -202,3 +202,29 @@ describe('EnsembleHeuristic', () => {
     }
   });
 });
+
+describe('EnsembleHeuristic from the registry', () => {
+  it('builds its members by name and picks with the given probabilities', () => {
+    const up = new SMCUpdater(new SimplePrecessionModel(), 5, new UniformDistribution([0, 1]), { rng: 1 });
+    const spec = {
+      name: 'EnsembleHeuristic',
+      params: {
+        ensemble: [
+          { heuristic: { name: 'ExpSparseHeuristic', params: { scale: 2 } }, p: 0.25 },
+          { heuristic: { name: 'ExpSparseHeuristic', params: { scale: 3 } }, p: 0.75 },
+        ],
+      },
+    };
+    const h = builtInRegistry().createHeuristic(JSON.parse(JSON.stringify(spec)), up, new Rng(3));
+    const m = 4000;
+    let twos = 0;
+    for (let i = 0; i < m; i++) {
+      const v = h.next().values()[0]!;
+      expect([2, 3]).toContain(v);
+      if (v === 2) twos++;
+    }
+    expect(Math.abs(twos - m / 4)).toBeLessThan(4 * Math.sqrt((m * 3) / 16));
+    const bad = thrown(() => builtInRegistry().createHeuristic({ name: 'EnsembleHeuristic', params: {} }, up, new Rng(0)));
+    expect((bad as QinferArgumentError).code).toBe('ERR_ARGUMENT');
+  });
+});
