@@ -42,7 +42,14 @@ export interface CliBackendEntry {
   readonly load: () => Promise<CliBackendFactory>;
 }
 
-/** `--backend serial`: trials run one after another on the main thread (`serialApply`). */
+/**
+ * `--backend serial`: trials run one after another on the main thread (`serialApply`).
+ *
+ * @example
+ * ```ts
+ * const backend = await serialCliBackend({ registry: builtInRegistry(), options: {}, log: console.error });
+ * ```
+ */
 export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
   apply: serialApply(registry),
   concurrency: 1,
@@ -53,6 +60,11 @@ export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
 /**
  * The backends the `qinfer-rx` command offers, in `--help` order. Each backend area adds its
  * entry here (one line; its factory module is imported lazily by `load`).
+ *
+ * @example
+ * ```ts
+ * CLI_BACKENDS.map((b) => b.name); // ['serial', …]
+ * ```
  */
 export const CLI_BACKENDS: readonly CliBackendEntry[] = [
   { name: 'serial', summary: 'one trial at a time on the main thread (default)', load: async () => serialCliBackend },

@@ -17,5 +17,10 @@ export interface CliCommandEntry {
 /**
  * Sub-commands besides `perf` and `estimate`. The cluster area adds
  * `{ name: 'engine', summary: 'serve trials and likelihood chunks from Redis', load: … }`.
+ *
+ * @example
+ * ```ts
+ * runCli(['engine', '--redis', url], io, { commands: [...CLI_COMMANDS, myEntry] });
+ * ```
  */
 export const CLI_COMMANDS: readonly CliCommandEntry[] = [];

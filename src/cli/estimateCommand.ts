@@ -27,7 +27,14 @@ export interface EstimateCommandOptions extends ModelOptionValues {
 
 const GREEK: Record<string, string> = { omega: 'ω', alpha: 'α', beta: 'β', gamma: 'γ', theta: 'θ', phi: 'φ', lambda: 'λ', tau: 'τ' };
 
-/** A LaTeX parameter name made readable in a terminal (`\\omega` → `ω`, `T_2^{-1}` → `T_2^-1`). */
+/**
+ * A LaTeX parameter name made readable in a terminal (`\\omega` → `ω`, `T_2^{-1}` → `T_2^-1`).
+ *
+ * @example
+ * ```ts
+ * plainName('T_2^{-1}'); // 'T_2^-1'
+ * ```
+ */
 export function plainName(latex: string): string {
   return latex.replace(/\\([a-zA-Z]+)/g, (_, w: string) => GREEK[w] ?? w).replace(/[{}$]/g, '');
 }
@@ -44,6 +51,11 @@ function formatExperiment(e: ExpRecord | undefined): string {
  * parameters (`--true`, or drawn from the prior): prints the posterior mean ± standard deviation
  * every `--every` experiments and the final estimate; `--plot` writes the marginal posterior
  * of parameter `--plot-param` as SVG. Returns the exit status.
+ *
+ * @example
+ * ```ts
+ * await estimateCommand({ model: 'SimplePrecessionModel', heuristic: 'ExpSparseHeuristic', particles: '2000', experiments: '50', seed: '1', plotParam: '0' }, io, builtInRegistry());
+ * ```
  */
 export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, registry: Registry): Promise<number> {
   const cwd = io.cwd ?? process.cwd();

@@ -32,6 +32,12 @@ export interface ModelArgs {
  * Turns `--model`, `--param`, `--prior`, `--heuristic`, `--heuristic-param` and `--true` into
  * registry specs, checking each against the registry: unknown names list the known ones; one
  * prior range per model parameter (default `0:1` for each); fixed true values of the right count.
+ *
+ * @example
+ * ```ts
+ * modelArgs({ model: 'UnknownT2Model', prior: ['0:1', '0:0.1'], heuristic: 'ExpSparseHeuristic' }, builtInRegistry()).prior;
+ * // { name: 'UniformDistribution', params: { ranges: [[0, 1], [0, 0.1]] } }
+ * ```
  */
 export function modelArgs(o: ModelOptionValues, registry: Registry): ModelArgs {
   const names = registry.names();
@@ -74,6 +80,11 @@ export function modelArgs(o: ModelOptionValues, registry: Registry): ModelArgs {
  * Runs one tiny trial (1 experiment, ≤ 20 particles) so that options that cannot work together
  * (a heuristic that does not fit the model's experiments, …) are reported as usage errors before
  * the real run starts.
+ *
+ * @example
+ * ```ts
+ * dryRun({ ...options, nParticles: 1000 }, registry); // throws QinferArgumentError when no trial can run
+ * ```
  */
 export function dryRun(options: PerfTestOptions, registry: Registry): void {
   try {

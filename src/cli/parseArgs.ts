@@ -5,7 +5,14 @@ import { QinferArgumentError } from '../errors/QinferError.js';
  * option and the value, which the CLI prints before exiting with status 2.
  */
 
-/** A positive integer (or ≥ 0 with `min = 0`): `--trials 100`. Rejects `1.5`, `1e3x`, `-2`. */
+/**
+ * A positive integer (or ≥ 0 with `min = 0`): `--trials 100`. Rejects `1.5`, `1e3x`, `-2`.
+ *
+ * @example
+ * ```ts
+ * parseCount('100', '--trials'); // 100; parseCount('1.5', '--trials') throws
+ * ```
+ */
 export function parseCount(value: string, option: string, min = 1): number {
   const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min) {
@@ -14,7 +21,14 @@ export function parseCount(value: string, option: string, min = 1): number {
   return n;
 }
 
-/** A comma-separated list of counts: `--particles 100,200,400`. */
+/**
+ * A comma-separated list of counts: `--particles 100,200,400`.
+ *
+ * @example
+ * ```ts
+ * parseCountList('100,200,400', '--particles'); // [100, 200, 400]
+ * ```
+ */
 export function parseCountList(value: string, option: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
   if (parts.some((p) => p === '')) throw new QinferArgumentError('ERR_ARGUMENT', `${option} must be a comma-separated list of integers, got '${value}'`);
@@ -23,14 +37,28 @@ export function parseCountList(value: string, option: string): number[] {
   return counts;
 }
 
-/** A finite number. */
+/**
+ * A finite number.
+ *
+ * @example
+ * ```ts
+ * parseNumber('0.42', '--true'); // 0.42
+ * ```
+ */
 export function parseNumber(value: string, option: string): number {
   const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isFinite(n)) throw new QinferArgumentError('ERR_ARGUMENT', `${option} must be a finite number, got '${value}'`, { details: { option, value } });
   return n;
 }
 
-/** A comma-separated list of finite numbers: `--true 0.42,0.01`. */
+/**
+ * A comma-separated list of finite numbers: `--true 0.42,0.01`.
+ *
+ * @example
+ * ```ts
+ * parseNumberList('0.42,0.01', '--true'); // [0.42, 0.01]
+ * ```
+ */
 export function parseNumberList(value: string, option: string): number[] {
   return value.split(',').map((s) => parseNumber(s, option));
 }
@@ -38,6 +66,11 @@ export function parseNumberList(value: string, option: string): number[] {
 /**
  * A range `lo:hi` (or `lo,hi`) with finite `lo < hi`: `--prior 0:1`. Rejects reversed, empty
  * and malformed ranges.
+ *
+ * @example
+ * ```ts
+ * parseRange('0:0.1', '--prior'); // [0, 0.1]
+ * ```
  */
 export function parseRange(value: string, option: string): [number, number] {
   const parts = value.split(/[:,]/);
@@ -50,6 +83,11 @@ export function parseRange(value: string, option: string): [number, number] {
 /**
  * `key=value`, the value read as JSON when it parses (numbers, booleans, arrays, objects) and as
  * a string otherwise: `--param minFreq=0.1`, `--heuristic-param 'otherFields={"w_":0}'`.
+ *
+ * @example
+ * ```ts
+ * parseKeyValue('otherFields={"w_":0}', '--heuristic-param'); // ['otherFields', { w_: 0 }]
+ * ```
  */
 export function parseKeyValue(value: string, option: string): [string, unknown] {
   const i = value.indexOf('=');
@@ -63,12 +101,26 @@ export function parseKeyValue(value: string, option: string): [string, unknown] 
   }
 }
 
-/** Collects repeated `key=value` options into an object (a later key wins). */
+/**
+ * Collects repeated `key=value` options into an object (a later key wins).
+ *
+ * @example
+ * ```ts
+ * collectKeyValues(['minFreq=0.1', 'name=x'], '--param'); // { minFreq: 0.1, name: 'x' }
+ * ```
+ */
 export function collectKeyValues(values: readonly string[], option: string): Record<string, unknown> {
   return Object.fromEntries(values.map((v) => parseKeyValue(v, option)));
 }
 
-/** Commander's accumulator for repeatable options. */
+/**
+ * Commander's accumulator for repeatable options.
+ *
+ * @example
+ * ```ts
+ * new Command().option('--param <key=value>', 'a parameter', repeatable);
+ * ```
+ */
 export function repeatable(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }

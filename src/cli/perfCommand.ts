@@ -57,6 +57,11 @@ function writeFile(path: string, text: string): void {
  * so the runs share their true parameters), with progress, then prints the summary table and
  * writes the table (`--out`, JSON or CSV) and the Bayes-risk plot (`--plot`, SVG).
  * Returns the exit status.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await perfCommand(options, { stdout: process.stdout, stderr: process.stderr }, builtInRegistry());
+ * ```
  */
 export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Registry, backends: readonly CliBackendEntry[] = CLI_BACKENDS): Promise<number> {
   const cwd = io.cwd ?? process.cwd();

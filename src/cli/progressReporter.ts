@@ -11,14 +11,28 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-/** Seconds as `1m05s` / `12s`. */
+/**
+ * Seconds as `1m05s` / `12s`.
+ *
+ * @example
+ * ```ts
+ * formatDuration(65); // '1m05s'
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** The line of the plain mode: `label: 40/100 trials (1 failed), 12.3 trials/s, ETA 5s`. */
+/**
+ * The line of the plain mode: `label: 40/100 trials (1 failed), 12.3 trials/s, ETA 5s`.
+ *
+ * @example
+ * ```ts
+ * progressLine('1000 particles', p); // '1000 particles: 40/100 trials (0 failed), 120.3 trials/s, ETA 0s\n'
+ * ```
+ */
 export function progressLine(label: string, p: PerfProgress): string {
   const done = p.completed + p.failed;
   const eta = p.trialsPerSecond > 0 ? formatDuration((p.total - done) / p.trialsPerSecond) : '?';

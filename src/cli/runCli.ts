@@ -9,7 +9,14 @@ import { estimateCommand, type EstimateCommandOptions } from './estimateCommand.
 import { perfCommand, type PerfCommandOptions } from './perfCommand.js';
 import { repeatable } from './parseArgs.js';
 
-/** Exit statuses of the `qinfer-rx` command. */
+/**
+ * Exit statuses of the `qinfer-rx` command.
+ *
+ * @example
+ * ```ts
+ * if ((await runCli(argv, io)) === EXIT.usage) console.error('see --help');
+ * ```
+ */
 export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2, interrupted: 130 } as const);
 
 /** Options of {@link runCli}. */

@@ -35,6 +35,11 @@ export interface PerfSummary {
 /**
  * Linear-interpolation quantile of sorted values (numpy's default): `h = (n − 1) q`,
  * `v[⌊h⌋] + (h − ⌊h⌋)(v[⌊h⌋+1] − v[⌊h⌋])`.
+ *
+ * @example
+ * ```ts
+ * sortedQuantile([1, 2, 3, 4], 0.25); // 1.75
+ * ```
  */
 export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;

@@ -32,7 +32,14 @@ function errorData(e: unknown): PerfFailureData['error'] {
   return { name: 'Error', message: String(e) };
 }
 
-/** The failures of a table as data. */
+/**
+ * The failures of a table as data.
+ *
+ * @example
+ * ```ts
+ * failureData(table); // [{ index: 1, seed: 8123…, error: { name: 'QinferError', code: 'ERR_HEURISTIC', message: '…' } }]
+ * ```
+ */
 export function failureData(table: PerformanceTable): PerfFailureData[] {
   return table.failures.map((f) => ({ index: f.index, seed: f.seed, error: errorData(f.error) }));
 }
@@ -85,7 +92,14 @@ function csvCell(v: string | number): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Column names of the CSV form: a vector field `f` of width n gives `f_0 … f_{n−1}`. */
+/**
+ * Column names of the CSV form: a vector field `f` of width n gives `f_0 … f_{n−1}`.
+ *
+ * @example
+ * ```ts
+ * csvHeader(table); // ['trial', 'seed', 'step', 'failed', 'loss', …, 'true_0', 'true_1', …, 'error']
+ * ```
+ */
 export function csvHeader(table: PerformanceTable): string[] {
   const cols = ['trial', 'seed', 'step', 'failed'];
   for (const f of table.dtype) {

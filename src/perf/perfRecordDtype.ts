@@ -53,13 +53,27 @@ export function perfRecordDtype(layout: PerfRecordLayout): PerfField[] {
   return fields.concat(experimentFields(layout.expSchema));
 }
 
-/** The experiment part of the record dtype: `experiment` for a scalar schema, else the fields. */
+/**
+ * The experiment part of the record dtype: `experiment` for a scalar schema, else the fields.
+ *
+ * @example
+ * ```ts
+ * experimentFields(new MultiCosModel().expparamsSchema); // [{ name: 'ts', type: 'float64', shape: [2] }]
+ * ```
+ */
 export function experimentFields(schema: ExpSchema): PerfField[] {
   if (schema.kind === 'scalar') return [{ name: 'experiment', type: 'float64', shape: [] }];
   return schema.fields.map((f) => ({ name: f.name, type: TYPES[f.type], shape: shapeOf(f.shape ?? 1) }));
 }
 
-/** The layout of `model` estimated against `trueModel` (default: itself). */
+/**
+ * The layout of `model` estimated against `trueModel` (default: itself).
+ *
+ * @example
+ * ```ts
+ * perfRecordLayout(new SimplePrecessionModel(), new UnknownT2Model()); // { nEst: 1, nTrue: 2, expSchema: { kind: 'scalar' } }
+ * ```
+ */
 export function perfRecordLayout(
   model: { readonly nModelparams: number; readonly expparamsSchema: ExpSchema },
   trueModel: { readonly nModelparams: number } = model,

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { QinferArgumentError } from '../errors/QinferError.js';
+import { chartFrame } from './chartFrame.js';
 
 /** One line of a Bayes-risk plot: a label and the risk after experiment 1, 2, …, n. */
 export interface RiskSeries {
@@ -48,11 +49,7 @@ export function bayesRiskChart(runs: readonly RiskSeries[], options: RiskChartOp
     }
   }
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(title === undefined ? {} : { title }),
-    width,
-    height,
-    background: 'white',
+    ...chartFrame({ title, width, height }),
     data: { values },
     mark: { type: 'line', interpolate: 'linear' },
     encoding: {

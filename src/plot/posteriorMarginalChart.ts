@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { QinferArgumentError } from '../errors/QinferError.js';
+import { chartFrame } from './chartFrame.js';
 
 /** Options of {@link posteriorMarginalChart}. */
 export interface MarginalChartOptions {
@@ -35,11 +36,7 @@ export function posteriorMarginalChart(marginal: { readonly ps: ArrayLike<number
   if (trueValue !== undefined) rules.push({ value: trueValue, what: 'true value' });
   if (mean !== undefined) rules.push({ value: mean, what: 'posterior mean' });
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(title === undefined ? {} : { title }),
-    width,
-    height,
-    background: 'white',
+    ...chartFrame({ title, width, height }),
     layer: [
       {
         data: { values },

@@ -2,6 +2,7 @@ import { QinferError } from '../../src/errors/QinferError.js';
 import { ExpParams } from '../../src/expparams/ExpParams.js';
 import { ExpSparseHeuristic } from '../../src/heuristics/ExpSparseHeuristic.js';
 import type { PerfTestOptions } from '../../src/perf/PerfTestOptions.js';
+import type { PerformanceTable } from '../../src/perf/PerformanceTable.js';
 import { TRIAL_STREAMS } from '../../src/perf/trialStreams.js';
 import type { Registry } from '../../src/registry/Registry.js';
 import { builtInRegistry } from '../../src/registry/builtInRegistry.js';
@@ -52,4 +53,22 @@ export function testRegistry(): Registry {
     },
   }));
   return reg;
+}
+
+/**
+ * Everything a performance table holds except the elapsed times (which depend on the machine):
+ * two runs of the same test must give equal contents, whatever backend or completion order.
+ */
+export function tableContent(t: PerformanceTable): unknown {
+  return {
+    loss: Array.from(t.loss),
+    resampleCount: Array.from(t.resampleCount),
+    outcome: Array.from(t.outcome),
+    trueParams: Array.from(t.trueParams),
+    estParams: Array.from(t.estParams),
+    experiments: Object.fromEntries(Object.entries(t.experiments).map(([k, v]) => [k, Array.from(v)])),
+    mask: Array.from(t.mask),
+    seeds: Array.from(t.seeds),
+    failures: t.failures.map((f) => [f.index, f.seed, (f.error as { code?: string } | undefined)?.code]),
+  };
 }
