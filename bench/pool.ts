@@ -1,0 +1,211 @@
+/**
+ * Worker-pool benchmark (issue 4), printed as ratios side by side:
+ *
+ *   npx tsx bench/pool.ts [maxEngines]
+ *
+ * 1. CostlyModel (k cosines per particle and experiment) likelihood at 1e5 particles: the serial
+ *    model, the raw kernel (a bare loop doing only the arithmetic: the floor) and
+ *    ParallelizedModel on 1, 2, … N engines — speedup and efficiency = serial / (n · parallel),
+ *    with the particles handed over as a private array (copied once into shared memory) and as a
+ *    shared array (no copy).
+ * 2. Per-call overhead of the parallel path on tiny inputs (µs) and the crossover particle
+ *    count where the pool starts to beat the serial model, for a cheap model
+ *    (SimplePrecession, k = 1) and a costly one — to judge the default serial threshold.
+ * 3. perfTestMultiple trials/s with poolTrialApply against the serial apply.
+ *
+ * Timings are medians of repeated calls after warm-up. The machine's core count and load are
+ * printed first: on a shared or loaded machine efficiencies come out low.
+ */
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { lastValueFrom, toArray } from 'rxjs';
+import {
+  CostlyModel,
+  ExpParams,
+  ParallelizedModel,
+  SimplePrecessionModel,
+  builtInRegistry,
+  createPool,
+  perfTestMultiple,
+  poolTrialApply,
+  serialApply,
+  sharedFloat64,
+  type Model,
+  type Pool,
+} from '../src/index.js';
+
+const maxEngines = Number(process.argv[2] ?? availableParallelism());
+const now = (): number => performance.now();
+
+function median(a: number[]): number {
+  const s = [...a].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median ms of `fn` over `reps` runs after `warm` warm-up runs. */
+async function time(fn: () => unknown, reps: number, warm = 2): Promise<number> {
+  for (let i = 0; i < warm; i++) await fn();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = now();
+    await fn();
+    ts.push(now() - t0);
+  }
+  return median(ts);
+}
+
+/**
+ * Medians (ms) of several functions timed interleaved — one run of each per round — so that the
+ * drift of a shared machine hits them alike and their ratios stay meaningful.
+ */
+async function timeInterleaved(fns: Array<() => unknown>, rounds: number, warm = 2): Promise<number[]> {
+  const ts = fns.map(() => [] as number[]);
+  for (let r = 0; r < warm + rounds; r++) {
+    for (let i = 0; i < fns.length; i++) {
+      const t0 = now();
+      await fns[i]!();
+      if (r >= warm) ts[i]!.push(now() - t0);
+    }
+  }
+  return ts.map(median);
+}
+
+/** The bare loop: Pr(0) = mean_m cos²(m ω t / 2) for all particles and experiments. */
+function rawKernel(x: Float64Array, t: Float64Array, k: number, out: Float64Array): void {
+  const nE = t.length, inv = 1 / k;
+  for (let j = 0; j < x.length; j++) {
+    for (let e = 0; e < nE; e++) {
+      const h = (x[j]! * t[e]!) / 2;
+      let s = 0;
+      for (let m = 1; m <= k; m++) {
+        const c = Math.cos(m * h);
+        s += c * c;
+      }
+      out[j * nE + e] = s * inv;
+    }
+  }
+}
+
+function particles(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, j) => 0.001 + (2 * j) / n);
+}
+
+const fmt = (v: number, d = 2): string => (Number.isFinite(v) ? v.toFixed(d) : '–');
+function table(head: string[], rows: string[][]): void {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  console.log(line(head));
+  console.log(w.map((n) => '-'.repeat(n)).join('  '));
+  rows.forEach((r) => console.log(line(r)));
+}
+
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), availableParallelism ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}`);
+
+// Start every pool first (each worker compiles the sources once) so that start-up is not timed.
+const engineCounts = Array.from({ length: maxEngines }, (_, i) => i + 1);
+const pools = new Map<number, Pool>(engineCounts.map((n) => [n, createPool({ engines: n })]));
+await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ length: p.nEngines * 2 }, () => p.probe()))));
+
+// ---- 1. speedup and efficiency at 1e5 particles ----
+{
+  const N = 100_000;
+  const t = Float64Array.of(0.7, 3.1);
+  const eps = ExpParams.scalar(t);
+  const x = particles(N), sx = sharedFloat64(N);
+  sx.set(x);
+  const pr0 = new Float64Array(N * 2), out = new Float64Array(2 * N * 2), sout = sharedFloat64(2 * N * 2);
+  // Choose k so that one serial call carries >= 20 ms of work (the target's premise).
+  let k = 2;
+  while (k < 1024 && (await time(() => new CostlyModel({ k }).likelihood([0, 1], x, eps, out), 5)) < 20) k *= 2;
+  const model = new CostlyModel({ k });
+  const [serialOnce = 0, serialFreshOnce = 0, rawOnce = 0] = await timeInterleaved(
+    [() => model.likelihood([0, 1], x, eps, out), () => model.likelihood([0, 1], x, eps), () => rawKernel(x, t, k, pr0)],
+    9,
+  );
+  console.log(
+    `\n1. CostlyModel(k = ${k}) likelihood, 1e5 particles × 2 experiments × outcomes [0, 1]:\n` +
+      `   serial ${fmt(serialOnce)} ms into a reused output (${fmt(serialFreshOnce)} ms allocating a fresh one), raw kernel ${fmt(rawOnce)} ms (serial/raw ${fmt(serialOnce / rawOnce)})`,
+  );
+  const rows: string[][] = [];
+  for (const n of engineCounts) {
+    const pm = new ParallelizedModel(model, pools.get(n)!, { serialThreshold: 0 });
+    // Serial, raw and the three parallel variants interleaved: each row has its own baseline.
+    const [serial = 0, serialFresh = 0, raw = 0, shared = 0, priv = 0, fresh = 0] = await timeInterleaved(
+      [
+        () => model.likelihood([0, 1], x, eps, out),
+        () => model.likelihood([0, 1], x, eps),
+        () => rawKernel(x, t, k, pr0),
+        () => pm.likelihoodAsync([0, 1], sx, eps, { out: sout }),
+        () => pm.likelihoodAsync([0, 1], x, eps, { out }),
+        () => pm.likelihoodAsync([0, 1], x, eps),
+      ],
+      11,
+    );
+    rows.push([`${n}`, fmt(serial), fmt(shared), fmt(serial / shared), fmt(serial / shared / n), fmt(shared / (raw / n)), fmt(priv), fmt(serial / priv / n), fmt(fresh), fmt(serialFresh / fresh / n)]);
+  }
+  table(['engines', 'serial ms', 'shared ms', 'speedup', 'efficiency', 'vs raw/n', 'private ms', 'efficiency', 'fresh ms', 'eff. vs fresh'], rows);
+  console.log(
+    '   shared: particles and output already in shared memory (zero copy); private: plain arrays, copied in and out once;\n' +
+      '   fresh: no output given (a new shared result per call), compared with the serial model allocating its own.',
+  );
+}
+
+// ---- 2. per-call overhead and crossover ----
+{
+  const pool = pools.get(maxEngines)!;
+  const eps = ExpParams.scalar([1.3]);
+  console.log(`\n2. per-call overhead and crossover on ${pool.name} (one experiment, outcome 0, shared particles and output; parallel forced with serialThreshold 0)`);
+  const models: Array<[string, Model]> = [
+    ['SimplePrecessionModel', new SimplePrecessionModel()],
+    ['CostlyModel(k = 8)', new CostlyModel({ k: 8 })],
+  ];
+  const sizes = [2, 10, 100, 300, 1000, 3000, 10_000, 30_000, 100_000];
+  for (const [label, model] of models) {
+    const pm = new ParallelizedModel(model, pool, { serialThreshold: 0 });
+    const rows: string[][] = [];
+    let crossover: number | undefined;
+    for (const n of sizes) {
+      const x = sharedFloat64(n), out = sharedFloat64(n);
+      x.set(particles(n));
+      const reps = n <= 1000 ? 200 : n <= 10_000 ? 50 : 11;
+      const [s = 0, p = 0] = await timeInterleaved([() => model.likelihood(0, x, eps, out), () => pm.likelihoodAsync(0, x, eps, { out })], reps, 5);
+      if (crossover === undefined && p < s) crossover = n;
+      rows.push([`${n}`, fmt(s * 1000, 1), fmt(p * 1000, 1), fmt((p - s / pool.nEngines) * 1000, 1), fmt(s / p)]);
+    }
+    console.log(`  ${label}:`);
+    table(['  particles', 'serial µs', 'parallel µs', 'overhead µs', 'speedup'], rows);
+    console.log(`  crossover: parallel first wins at ${crossover ?? `> ${sizes.at(-1)}`} particles (default serialThreshold 10 × engines = ${10 * pool.nEngines})`);
+  }
+  console.log('  overhead = parallel − serial / engines (the time the pool adds beyond a perfect split)');
+}
+
+// ---- 3. perfTestMultiple trials/s ----
+{
+  const nTrials = Number(process.env['BENCH_TRIALS'] ?? 24);
+  const options = {
+    model: { name: 'SimplePrecessionModel' },
+    prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } },
+    heuristic: { name: 'ExpSparseHeuristic' },
+    nParticles: 1000,
+    nExp: 100,
+  };
+  const registry = builtInRegistry();
+  const rate = async (apply: Parameters<typeof perfTestMultiple>[2]): Promise<number> => {
+    const t0 = now();
+    await lastValueFrom(perfTestMultiple(nTrials, options, { seed: 1, ...apply }).pipe(toArray()));
+    return nTrials / ((now() - t0) / 1000);
+  };
+  await rate({ apply: serialApply(registry), registry }); // warm-up
+  const serial = await rate({ apply: serialApply(registry), registry });
+  console.log(`\n3. perfTestMultiple(${nTrials} trials, SimplePrecession, 1000 particles, 100 experiments, ExpSparse): serial ${fmt(serial, 1)} trials/s`);
+  const rows: string[][] = [];
+  for (const n of engineCounts) {
+    const pool = pools.get(n)!;
+    await rate({ apply: poolTrialApply(pool), concurrency: n }); // warm-up (each worker compiles the trial path)
+    const r = await rate({ apply: poolTrialApply(pool), concurrency: n });
+    rows.push([`${n}`, fmt(r, 1), fmt(r / serial), fmt(r / serial / n)]);
+  }
+  table(['engines', 'trials/s', 'vs serial', 'efficiency'], rows);
+}
+
+await Promise.all([...pools.values()].map((p) => p.close()));
+console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
