@@ -1,4 +1,4 @@
-import { concatMap, defer, of, range, type Observable } from 'rxjs';
+import { concatMap, defer, of, range, subscribeOn, type Observable, type SchedulerLike } from 'rxjs';
 import type { LikelihoodBackend } from '../src/backends/LikelihoodBackend.js';
 import { checkCount } from '../src/distributions/checkCount.js';
 import type { ExpParams } from '../src/expparams/ExpParams.js';
@@ -33,6 +33,12 @@ export interface EstimateOptions {
   readonly resampler?: Resampler;
   readonly resampleThreshold?: number;
   readonly snapshot?: SnapshotMode;
+  /**
+   * Start each step on this scheduler (e.g. `asyncScheduler`) so that a long run yields to the
+   * event loop between data — for progress output, timers and Ctrl-C. Default: none, the loop
+   * runs synchronously when the likelihood stage is synchronous.
+   */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -54,7 +60,7 @@ export interface EstimateOptions {
  * ```
  */
 export function estimate(options: EstimateOptions): Observable<PosteriorSnapshot> {
-  const { updater, heuristic, nExperiments, trueParams, backend, resampler, resampleThreshold, snapshot } = options;
+  const { updater, heuristic, nExperiments, trueParams, backend, resampler, resampleThreshold, snapshot, scheduler } = options;
   checkCount(nExperiments, 'nExperiments', true);
   const trueModel = options.trueModel ?? updater.model;
   return defer(() => {
@@ -68,7 +74,10 @@ export function estimate(options: EstimateOptions): Observable<PosteriorSnapshot
       posterior(snapshot),
     ] as const;
     return range(0, nExperiments).pipe(
-      concatMap((index) => of({ updater, index }).pipe(steps[0], steps[1], steps[2], steps[3], steps[4], steps[5])),
+      concatMap((index) => {
+        const step$ = of({ updater, index }).pipe(steps[0], steps[1], steps[2], steps[3], steps[4], steps[5]);
+        return scheduler === undefined ? step$ : step$.pipe(subscribeOn(scheduler));
+      }),
     );
   });
 }

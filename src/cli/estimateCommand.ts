@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { lastValueFrom, tap } from 'rxjs';
+import { asyncScheduler, lastValueFrom, tap } from 'rxjs';
 import { estimate } from '../../operators/estimate.js';
 import { QinferArgumentError } from '../errors/QinferError.js';
 import type { ExpRecord } from '../expparams/ExpParams.js';
@@ -84,7 +84,7 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
     names.map((n, p) => `${n} = ${fmt(mean[p]!)} ± ${fmt(Math.sqrt(Math.max(0, cov[p * nP + p]!)))}`).join(', ');
 
   const last = await lastValueFrom(
-    estimate({ updater, heuristic, nExperiments: nExp, trueParams: truth, rng: rng.split(TRIAL_STREAMS.simulation) }).pipe(
+    estimate({ updater, heuristic, nExperiments: nExp, trueParams: truth, rng: rng.split(TRIAL_STREAMS.simulation), scheduler: asyncScheduler }).pipe(
       tap((s) => {
         if ((s.index + 1) % every === 0 || s.index + 1 === nExp) {
           out(`${String(s.index + 1).padStart(5)}  ${formatExperiment(s.experiment).padEnd(18)} d=${s.outcome}  ${meanSd(s.mean, s.covariance)}\n`);

@@ -1,4 +1,4 @@
-import { lastValueFrom, of, Subject, take, toArray } from 'rxjs';
+import { asyncScheduler, lastValueFrom, of, Subject, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { estimate } from '../../operators/estimate.js';
 import { fromInstrument } from '../../operators/fromInstrument.js';
@@ -36,6 +36,22 @@ describe('estimate() — the closed loop', () => {
     const a = await run(), b = await run(serialBackend()), c = await run();
     expect(b).toEqual(a);
     expect(c).toEqual(a);
+  });
+
+  it('yields to the event loop between steps with a scheduler, with the same posterior stream', async () => {
+    const run = (scheduler?: typeof asyncScheduler) => {
+      const updater = newUpdater(300, 5);
+      return estimate({ updater, heuristic: new ExpSparseHeuristic(updater), nExperiments: 10, trueParams: [0.3], rng: 3, scheduler });
+    };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const a = await lastValueFrom(run(asyncScheduler).pipe(toArray()));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    const syncEmissions: number[] = [];
+    run().subscribe((s) => syncEmissions.push(s.index));
+    expect(syncEmissions.length).toBe(10); // without a scheduler the loop is synchronous
+    expect(a).toEqual(await lastValueFrom(run().pipe(toArray())));
   });
 
   it('stops when unsubscribed early', async () => {
