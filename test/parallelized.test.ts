@@ -7,6 +7,7 @@ import { SimplePrecessionModel } from '../src/models/SimplePrecessionModel.js';
 import { deriveSeed } from '../src/rng/deriveSeed.js';
 import { Rng } from '../src/rng/Rng.js';
 import { arraySplit } from '../src/pool/arraySplit.js';
+import { builtInRegistry } from '../src/registry/builtInRegistry.js';
 import { createPool } from '../src/pool/createPool.js';
 import { ParallelizedModel } from '../src/pool/ParallelizedModel.js';
 import type { Pool } from '../src/pool/Pool.js';
@@ -184,5 +185,27 @@ describe('ParallelizedModel against QInfer (parallel_directview.json, 3 engines)
     const e = ExpParams.scalar([0.3, 1.7, 9.1]);
     const L = await pm.likelihoodAsync([1, 0, 1], x, e);
     expect(sameBits(L.data, model.likelihood([1, 0, 1], x, e).data)).toBe(true);
+  });
+});
+
+describe('CostlyModel (the benchmark model)', () => {
+  it('Pr(0) = (1/k) Σ_m cos²(m ω t / 2); k = 1 is SimplePrecessionModel', () => {
+    const x = [[0.3], [1.7]], e = ExpParams.scalar([0.5, 2]);
+    expect(new CostlyModel({ k: 1 }).likelihood([0, 1], x, e).data).toEqual(new SimplePrecessionModel().likelihood([0, 1], x, e).data);
+    const L = new CostlyModel({ k: 3 }).likelihood([0, 1], x, e);
+    const h = (1.7 * 2) / 2;
+    const pr0 = (Math.cos(h) ** 2 + Math.cos(2 * h) ** 2 + Math.cos(3 * h) ** 2) / 3;
+    expect(L.get(0, 1, 1)).toBeCloseTo(pr0, 14);
+    expect(L.get(1, 1, 1)).toBeCloseTo(1 - pr0, 14);
+  });
+
+  it('is registered with its parameter k, and validates it', () => {
+    const reg = builtInRegistry();
+    const m = reg.createModel({ name: 'CostlyModel', params: { k: 5 } });
+    expect(m).toBeInstanceOf(CostlyModel);
+    expect(m.spec()).toEqual({ name: 'CostlyModel', params: { k: 5 } });
+    expect(() => new CostlyModel({ k: 0 })).toThrow(QinferArgumentError);
+    expect(() => new CostlyModel({ k: 2.5 })).toThrow(QinferArgumentError);
+    expect(Array.from(m.areModelsValid([[0], [0.1], [-1]]))).toEqual([0, 1, 0]);
   });
 });
