@@ -12,17 +12,12 @@ import { createPool } from '../src/pool/createPool.js';
 import { ParallelizedModel } from '../src/pool/ParallelizedModel.js';
 import type { Pool } from '../src/pool/Pool.js';
 import { loadFixture } from './helpers/fixtures.js';
+import { sameBits } from './poolHelpers.js';
 
 const fx = loadFixture('parallel_directview.json');
 const mps: number[][] = fx.produced_by.args.modelparams;
 const eps = ExpParams.scalar(fx.produced_by.args.expparams);
 
-/** Bitwise equality of two float arrays (distinguishes -0 and NaN payloads, unlike toEqual). */
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  const ua = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ub = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return ua.every((v, i) => v === ub[i]);
-}
 
 /** A view that forwards to the pool and records the chunks it was asked for. */
 function recordingView(pool: Pool): EngineView & { likelihoodCalls: Chunk[][]; simulateCalls: SimulationChunk[][] } {

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QinferError } from '../src/errors/QinferError.js';
 import type { PerfTestOptions } from '../src/perf/PerfTestOptions.js';
 import { perfTestMultiple } from '../src/perf/perfTestMultiple.js';
-import type { PerformanceTable } from '../src/perf/PerformanceTable.js';
 import { serialApply } from '../src/perf/serialApply.js';
 import { toPerformanceTable } from '../src/perf/toPerformanceTable.js';
 import { builtInRegistry } from '../src/registry/builtInRegistry.js';
 import { createPool } from '../src/pool/createPool.js';
 import type { Pool } from '../src/pool/Pool.js';
 import { poolTrialApply } from '../src/pool/poolTrialApply.js';
+import { tableContent } from './helpers/perfFixtures.js';
 import { register } from './poolTestModels.js';
 
 const testModels = fileURLToPath(new URL('./poolTestModels.ts', import.meta.url));
@@ -24,21 +24,6 @@ const options = (heuristic = 'ExpSparseHeuristic'): PerfTestOptions => ({
   nParticles: 300,
   nExp: 15,
 });
-
-/** Every column but the elapsed times. */
-function content(t: PerformanceTable): unknown {
-  return {
-    loss: Array.from(t.loss),
-    resampleCount: Array.from(t.resampleCount),
-    outcome: Array.from(t.outcome),
-    trueParams: Array.from(t.trueParams),
-    estParams: Array.from(t.estParams),
-    experiments: Object.fromEntries(Object.entries(t.experiments).map(([k, v]) => [k, Array.from(v)])),
-    mask: Array.from(t.mask),
-    seeds: Array.from(t.seeds),
-    failures: t.failures.map((f) => [f.index, f.seed, (f.error as QinferError).code]),
-  };
-}
 
 describe('poolTrialApply: load-balanced performance trials', () => {
   let pool: Pool;
@@ -59,7 +44,7 @@ describe('poolTrialApply: load-balanced performance trials', () => {
       ),
     );
     expect(pooled.nValid).toBe(n);
-    expect(content(pooled)).toEqual(content(serial));
+    expect(tableContent(pooled)).toEqual(tableContent(serial));
     expect(pool.stats.trials - before.trials).toBe(n);
     expect(pool.stats.chunks).toBe(before.chunks); // no likelihood was split: trials ran whole
     expect([...order].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
@@ -72,7 +57,7 @@ describe('poolTrialApply: load-balanced performance trials', () => {
     const pooled = await lastValueFrom(perfTestMultiple(n, options('FailingSparse'), { seed: 8, apply: poolTrialApply(pool), concurrency: 2, allowFailures: true }).pipe(toPerformanceTable(n)));
     expect(serial.failures.length).toBeGreaterThan(0);
     expect(serial.failures.length).toBeLessThan(n);
-    expect(content(pooled)).toEqual(content(serial));
+    expect(tableContent(pooled)).toEqual(tableContent(serial));
     for (const f of pooled.failures) expect(pool.engineIds()).toContain((f.error as QinferError).details['engine']);
   });
 

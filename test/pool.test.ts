@@ -11,20 +11,12 @@ import type { Pool } from '../src/pool/Pool.js';
 import { poolBackend } from '../src/pool/poolBackend.js';
 import { isShared, sharedFloat64 } from '../src/pool/SharedBufferPool.js';
 import { Rng } from '../src/rng/Rng.js';
+import { sameBits, randomParticles } from './poolHelpers.js';
 import { SharedProbeModel } from './poolTestModels.js';
 
 const testModels = fileURLToPath(new URL('./poolTestModels.ts', import.meta.url));
 
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  const ua = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ub = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return ua.every((v, i) => v === ub[i]);
-}
 
-function randomParticles(n: number, seed: number): Float64Array {
-  const rng = new Rng(seed);
-  return Float64Array.from({ length: n }, () => 0.01 + 2 * rng.uniform());
-}
 
 describe('pool: shared memory', () => {
   let pool: Pool;
