@@ -57,6 +57,18 @@ describe('pool faults', () => {
     expect(e.details['causeCode']).toBe('ERR_UNKNOWN_MODEL');
   });
 
+  it('a model whose params cannot be posted rejects with ERR_PAYLOAD, not as a crash', async () => {
+    class Unpostable extends SimplePrecessionModel {
+      override get params(): Readonly<Record<string, unknown>> {
+        return { f: () => 1 };
+      }
+    }
+    const crashed = pool.stats.crashed;
+    const e = await rejection(new ParallelizedModel(new Unpostable(), pool, { serialThreshold: 0 }).likelihoodAsync(0, particles(), eps));
+    expect(e.code).toBe('ERR_PAYLOAD');
+    expect(pool.stats.crashed).toBe(crashed);
+  });
+
   it('bad input is rejected on this thread with its own typed error, before any engine is asked', async () => {
     const m = new ParallelizedModel(new SimplePrecessionModel(), pool, { serialThreshold: 0 });
     const before = pool.stats.chunks;

@@ -251,8 +251,14 @@ export class Pool implements EngineView {
     return { x: sx, out: so, release: () => held.forEach((b) => this.buffers.release(b)) };
   }
 
-  /** The error for a task piscina rejected: the pool closed under it, or its worker died. */
+  /**
+   * The error for a task piscina rejected: its data could not be posted (`ERR_PAYLOAD`: model
+   * parameters must be structured-cloneable), the pool closed under it, or its worker died.
+   */
   private taskRejection(e: unknown, details: Record<string, unknown>): QinferError {
+    if ((e as { name?: unknown } | null)?.name === 'DataCloneError') {
+      return new QinferError('ERR_PAYLOAD', `a task could not be sent to ${this.name}: ${(e as Error).message} (model params must be plain data)`, { cause: e, details });
+    }
     if (this.closing !== undefined) return new QinferError('ERR_CLOSED', `${this.name} closed while the task was in flight`, { cause: e, details });
     this.counters.crashed++;
     const where = details['engine'] === undefined ? '' : ` engine ${String(details['engine'])}`;
