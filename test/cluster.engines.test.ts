@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clusterBackend, type ClusterBackend } from '../src/cluster/index.js';
+import { clusterBackend, clusterCliBackend, type ClusterBackend } from '../src/cluster/index.js';
+import { QinferArgumentError } from '../src/errors/QinferError.js';
 import { QinferError } from '../src/errors/QinferError.js';
 import { ExpParams } from '../src/expparams/ExpParams.js';
 import { CostlyModel } from '../src/models/CostlyModel.js';
@@ -228,6 +229,28 @@ describeWithRedis('cluster engines on a real Redis', () => {
     );
     expect(err.code).toBe('ERR_UNKNOWN_MODEL');
     expect(err.details['chunk']).toBeDefined();
+  });
+
+  it('the CLI backend (qinfer-rx perf --backend cluster) runs trials on the engines and checks its options', async () => {
+    const log: string[] = [];
+    const ctx = { registry: builtInRegistry(), log: (l: string) => log.push(l) };
+    const backend = await clusterCliBackend({ ...ctx, options: { redis: redis.url, prefix } });
+    try {
+      expect(backend.concurrency).toBe(4); // twice the 2 engine threads
+      expect(backend.description).toMatch(/2 engine thread/);
+      const r = await backend.apply(spec(PRECESSION, 2), new AbortController().signal);
+      expectSameRecords(r, await serialApply()(spec(PRECESSION, 2), new AbortController().signal));
+    } finally {
+      await backend.close();
+    }
+    await expect(clusterCliBackend({ ...ctx, options: { redis: redis.url, colour: 'blue' } })).rejects.toBeInstanceOf(QinferArgumentError);
+    const saved = process.env['QINFER_REDIS_URL'];
+    delete process.env['QINFER_REDIS_URL'];
+    try {
+      await expect(clusterCliBackend({ ...ctx, options: {} })).rejects.toMatchObject({ code: 'ERR_ARGUMENT' });
+    } finally {
+      if (saved !== undefined) process.env['QINFER_REDIS_URL'] = saved;
+    }
   });
 
   it('SIGTERM: an engine finishes its trial, then exits 0; past --shutdown-timeout it hands the trial back', async () => {

@@ -22,6 +22,7 @@ import {
   int32FromBase64,
   jsonSize,
   parseChunkJob,
+  engineCliCommand,
   parseEngineArgs,
   parseEngineError,
   parseTrialJob,
@@ -77,6 +78,10 @@ describe('binary codec', () => {
 
   it('rejects non-base64 text and lengths that are not whole elements with ERR_PAYLOAD', () => {
     expectCode(() => float64FromBase64('not base64!'), QinferError, 'ERR_PAYLOAD');
+    const ok = toBase64(Float64Array.of(1, 2));
+    expectCode(() => float64FromBase64(`${ok.slice(0, 4)}!${ok.slice(5)}`), QinferError, 'ERR_PAYLOAD');
+    expectCode(() => float64FromBase64(`${ok.slice(0, 4)}=${ok.slice(5)}`), QinferError, 'ERR_PAYLOAD');
+    expectCode(() => float64FromBase64(`${ok.slice(0, 8)} ${ok.slice(9)}`), QinferError, 'ERR_PAYLOAD');
     expectCode(() => float64FromBase64(42), QinferError, 'ERR_PAYLOAD');
     expectCode(() => float64FromBase64(Buffer.alloc(12).toString('base64')), QinferError, 'ERR_PAYLOAD');
     expectCode(() => int32FromBase64(Buffer.alloc(6).toString('base64')), QinferError, 'ERR_PAYLOAD');
@@ -222,5 +227,23 @@ describe('engine errors, URLs and arguments', () => {
     expect(() => parseEngineArgs(['--redis', 'redis://h', '--concurrency', 'many'], {})).toThrow(/number/);
     expect(() => parseEngineArgs(['--redis', 'redis://h', '--serve', 'gpu'], {})).toThrow(/serve/);
     expect(parseEngineArgs([], { QINFER_REDIS_URL: 'redis://h:2' })).toMatchObject({ options: { connection: { host: 'h', port: 2 } } });
+  });
+});
+
+describe('qinfer-rx engine as a sub-command', () => {
+  const io = () => {
+    const out: string[] = [], err: string[] = [];
+    return { out, err, io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } } };
+  };
+
+  it('--help prints the usage and exits 0; bad arguments exit 2 with the usage on stderr', async () => {
+    const a = io();
+    expect(await engineCliCommand(['--help'], a.io)).toBe(0);
+    expect(a.out.join('')).toMatch(/--redis URL/);
+    const b = io();
+    expect(await engineCliCommand(['--redis', 'redis://h:1', '--bogus'], b.io)).toBe(2);
+    expect(b.err.join('')).toMatch(/usage: qinfer-rx engine/);
+    const c = io();
+    expect(await engineCliCommand(['--redis', 'ftp://h'], c.io)).toBe(2);
   });
 });

@@ -275,8 +275,23 @@ export class ClusterConnection {
     }
   }
 
-  /** The engines that have announced themselves within their heartbeat's time-to-live. */
+  /**
+   * The engines that have announced themselves within their heartbeat's time-to-live
+   * (`ERR_CLUSTER` when Redis does not answer within `redisTimeout`).
+   */
   async engines(): Promise<EngineAnnouncement[]> {
+    let t: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      t = setTimeout(() => rej(new QinferError('ERR_CLUSTER', `Redis at ${this.description} did not answer within ${this.opts.redisTimeout} ms`)), this.opts.redisTimeout);
+    });
+    try {
+      return await Promise.race([this.scanEngines(), timeout]);
+    } finally {
+      clearTimeout(t);
+    }
+  }
+
+  private async scanEngines(): Promise<EngineAnnouncement[]> {
     const keys: string[] = [];
     let cursor = '0';
     do {

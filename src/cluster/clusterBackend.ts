@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Chunk, EngineView } from '../backends/EngineView.js';
 import type { LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError, QinferError, isQinferError } from '../errors/QinferError.js';
@@ -111,6 +112,7 @@ export function clusterBackend(options: ClusterBackendOptions): ClusterBackend {
     const nM = request.nModels;
     const shared = encodeSharedChunkParts(request);
     const inner = new AbortController();
+    setMaxListeners(0, inner.signal); // one listener per chunk: many engines are not a leak
     const onAbort = (): void => inner.abort(opts.signal?.reason);
     if (opts.signal?.aborted) throw new QinferError('ERR_ABORTED', 'likelihood call aborted', { cause: opts.signal.reason });
     opts.signal?.addEventListener('abort', onAbort, { once: true });

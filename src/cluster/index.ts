@@ -13,6 +13,9 @@ export type { ClusterConnectionOptions, SubmitOptions } from './ClusterConnectio
 export { startEngine } from './startEngine.js';
 export type { Engine, EngineEvent, EngineOptions } from './startEngine.js';
 export { runEngineCli, parseEngineArgs, ENGINE_USAGE } from './runEngineCli.js';
+export type { EngineCliIo } from './runEngineCli.js';
+export { engineCliCommand } from './engineCliCommand.js';
+export { clusterCliBackend } from './clusterCliBackend.js';
 export { loadModelModules, resolveModelModules } from './loadModelModules.js';
 export type { RegisterModels } from './loadModelModules.js';
 

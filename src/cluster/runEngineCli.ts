@@ -115,11 +115,21 @@ function logger(mode: string, out: (line: string) => void): (e: EngineEvent) => 
   };
 }
 
+/** Where `qinfer-rx engine` writes, and the cancellation the `qinfer-rx` command passes in. */
+export interface EngineCliIo {
+  /** One line of output (default: stdout). */
+  readonly out?: (line: string) => void;
+  /** One line of errors (default: stderr). */
+  readonly err?: (line: string) => void;
+  /** Aborting it stops the engine like SIGTERM (given by `qinfer-rx`, which owns SIGINT). */
+  readonly signal?: AbortSignal;
+}
+
 /**
- * `qinfer-rx engine`: parses `argv`, starts an engine and serves until SIGTERM or SIGINT, then
- * stops it gracefully (in-flight jobs finish or are handed back) and resolves with the exit
- * code: 0 after a clean stop, 2 for bad arguments, 1 when the engine cannot start. A second
- * signal exits at once.
+ * `qinfer-rx engine`: parses `argv`, starts an engine and serves until SIGTERM, SIGINT (or
+ * `io.signal`), then stops it gracefully (in-flight jobs finish or are handed back) and resolves
+ * with the exit code: 0 after a clean stop, 2 for bad arguments, 1 when the engine cannot start.
+ * A second signal exits at once.
  *
  * @example
  * ```ts
@@ -128,12 +138,14 @@ function logger(mode: string, out: (line: string) => void): (e: EngineEvent) => 
  * process.exitCode = await runEngineCli(process.argv.slice(3));
  * ```
  */
-export async function runEngineCli(argv: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+export async function runEngineCli(argv: readonly string[], io: EngineCliIo = {}): Promise<number> {
+  const out = io.out ?? ((l: string) => console.log(l));
+  const err = io.err ?? ((l: string) => console.error(l));
   let parsed: ReturnType<typeof parseEngineArgs>;
   try {
     parsed = parseEngineArgs(argv);
   } catch (e) {
-    console.error(`qinfer-rx engine: ${(e as Error).message}\n\n${ENGINE_USAGE}`);
+    err(`qinfer-rx engine: ${(e as Error).message}\n\n${ENGINE_USAGE}`);
     return 2;
   }
   if (parsed === 'help') {
@@ -145,7 +157,7 @@ export async function runEngineCli(argv: readonly string[], out: (line: string) 
   try {
     engine = await startEngine({ ...options, onEvent: logger(log, out) });
   } catch (e) {
-    console.error(`qinfer-rx engine: cannot start on ${describeRedis(redisOptions(options.connection))}: ${(e as Error).message}`);
+    err(`qinfer-rx engine: cannot start on ${describeRedis(redisOptions(options.connection))}: ${(e as Error).message}`);
     return isQinferError(e, 'ERR_ARGUMENT') ? 2 : 1;
   }
   await new Promise<void>((resolve) => {
@@ -155,7 +167,9 @@ export async function runEngineCli(argv: readonly string[], out: (line: string) 
       void engine.stop().then(resolve, resolve);
     };
     process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (io.signal === undefined) process.on('SIGINT', onSignal);
+    else if (io.signal.aborted) onSignal();
+    else io.signal.addEventListener('abort', onSignal, { once: true });
   });
   return 0;
 }
