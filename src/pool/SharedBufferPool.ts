@@ -1,9 +1,28 @@
-/** True when `view` lives in a `SharedArrayBuffer` (workers can then use it in place). */
+/**
+ * True when `view` lives in a `SharedArrayBuffer` (workers can then use it in place).
+ *
+ * @example
+ * ```ts
+ * import { isShared, sharedFloat64 } from 'qinfer-rx';
+ * isShared(sharedFloat64(4)); // true
+ * isShared(new Float64Array(4)); // false
+ * ```
+ */
 export function isShared(view: ArrayBufferView): boolean {
   return Object.prototype.toString.call(view.buffer) === '[object SharedArrayBuffer]';
 }
 
-/** A new zero-filled `Float64Array` of length `n` in a `SharedArrayBuffer`. */
+/**
+ * A new zero-filled `Float64Array` of length `n` in a `SharedArrayBuffer`: hand particles and
+ * outputs to a pool in such arrays and no call copies them.
+ *
+ * @example
+ * ```ts
+ * import { sharedFloat64 } from 'qinfer-rx';
+ * const x = sharedFloat64(nParticles); // fill, then reuse across calls
+ * const L = await model.likelihoodAsync(0, x, eps, { out: sharedFloat64(nParticles * eps.length) });
+ * ```
+ */
 export function sharedFloat64(n: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT));
 }

@@ -14,7 +14,15 @@ export interface LikelihoodOnViewOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Checks a serial threshold option: an integer ≥ 0 (default `10 × nEngines`, QInfer's). */
+/**
+ * Checks a serial threshold option: an integer ≥ 0; undefined gives QInfer's default
+ * `10 × nEngines`. Throws `QinferArgumentError` (`ERR_ARGUMENT`) otherwise.
+ *
+ * @example
+ * ```ts
+ * checkSerialThreshold(undefined, 4); // 40
+ * ```
+ */
 export function checkSerialThreshold(value: number | undefined, nEngines: number): number {
   const t = value ?? 10 * nEngines;
   if (!Number.isSafeInteger(t) || t < 0) throw new QinferArgumentError('ERR_ARGUMENT', `serialThreshold must be an integer >= 0, got ${String(value)}`);
