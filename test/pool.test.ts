@@ -57,6 +57,27 @@ describe('pool: shared memory', () => {
   });
 });
 
+describe('pool: EngineView contract', () => {
+  let pool: Pool;
+  beforeAll(() => {
+    pool = createPool({ engines: 2 });
+  });
+  afterAll(() => pool.close());
+
+  it('rejects chunks outside the particles, and too small outputs, before sending anything', async () => {
+    const model = new SimplePrecessionModel();
+    const req = { model, outcomes: Int32Array.of(0), x: randomParticles(10, 3), nModels: 10, expparams: ExpParams.scalar([1]) };
+    await expect(pool.likelihoodChunks(req, [[0, 11]], sharedFloat64(10))).rejects.toBeInstanceOf(QinferArgumentError);
+    await expect(pool.likelihoodChunks(req, [[5, 4]], sharedFloat64(10))).rejects.toBeInstanceOf(QinferArgumentError);
+    await expect(pool.likelihoodChunks(req, [[0, 10]], sharedFloat64(9))).rejects.toBeInstanceOf(QinferArgumentError);
+    expect(pool.stats.chunks).toBe(0);
+    // Chunks may come in any order and any split: rows are filled by index.
+    const out = sharedFloat64(10);
+    await pool.likelihoodChunks(req, [[7, 10], [0, 3], [3, 7]], out);
+    expect(sameBits(out, model.likelihood(0, req.x, req.expparams).data)).toBe(true);
+  });
+});
+
 describe('pool: concurrency', () => {
   let pool: Pool;
   beforeAll(() => {

@@ -138,9 +138,14 @@ export class Pool implements EngineView {
     return { ...reply.probe!, engine: reply.engine };
   }
 
+  /**
+   * Fills rows `start..end` of `out` (`[nO, nM, nE]`) for every chunk, one task per non-empty
+   * chunk, written by the workers in place (see the class notes on shared memory and faults).
+   */
   likelihoodChunks(request: LikelihoodRequest, chunks: readonly Chunk[], out: Float64Array, options: { signal?: AbortSignal } = {}): Promise<void> {
     return this.guarded(options.signal, async () => {
       const { model, nModels: nM, expparams } = request;
+      chunks.forEach((c) => checkChunk(c, nM, 'particle'));
       const nP = model.nModelparams;
       const size = request.outcomes.length * nM * expparams.length;
       if (request.x.length < nM * nP) throw new QinferArgumentError('ERR_SHAPE', `x holds ${request.x.length} values, ${nM * nP} needed`);
@@ -158,10 +163,15 @@ export class Pool implements EngineView {
     });
   }
 
+  /**
+   * Simulates every chunk (particles × experiments) on one worker with `new Rng(chunk.seed)` and
+   * writes it in place into `out` (`[repeat, nM, nE]`), joined on the model and experiment axes.
+   */
   simulateChunks(request: SimulationRequest, chunks: readonly SimulationChunk[], out: Int32Array, options: { signal?: AbortSignal } = {}): Promise<void> {
     return this.guarded(options.signal, async () => {
       const { model, nModels: nM, expparams, repeat } = request;
       const nP = model.nModelparams, nE = expparams.length;
+      chunks.forEach((c) => (checkChunk(c.models, nM, 'particle'), checkChunk(c.experiments, nE, 'experiment')));
       const size = repeat * nM * nE;
       if (request.x.length < nM * nP) throw new QinferArgumentError('ERR_SHAPE', `x holds ${request.x.length} values, ${nM * nP} needed`);
       if (out.length < size) throw new QinferArgumentError('ERR_SHAPE', `output buffer holds ${out.length} values, ${size} needed`);
@@ -317,6 +327,13 @@ export class Pool implements EngineView {
           }),
       );
     });
+  }
+}
+
+/** Throws `ERR_ARGUMENT` unless `0 ≤ start ≤ end ≤ n` (integers). */
+function checkChunk([start, end]: Chunk, n: number, what: string): void {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= n)) {
+    throw new QinferArgumentError('ERR_ARGUMENT', `${what} chunk [${start}, ${end}) is not within [0, ${n})`);
   }
 }
 
