@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clusterBackend, clusterCliBackend, type ClusterBackend } from '../src/cluster/index.js';
+import { clusterBackend, clusterCliBackend, redisOptions, type ClusterBackend } from '../src/cluster/index.js';
 import { QinferArgumentError } from '../src/errors/QinferError.js';
 import { QinferError } from '../src/errors/QinferError.js';
 import { ExpParams } from '../src/expparams/ExpParams.js';
@@ -120,7 +120,7 @@ describeWithRedis('cluster engines on a real Redis', () => {
     await Promise.all(engines.map((e) => e.waitFor((x) => x.event === 'start' && String(x['jobId']).length > 0, 30_000)));
     ac.abort();
     for (const p of ps) expect((await rejection(p)).code).toBe('ERR_ABORTED');
-    const q = new Queue('trials', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    const q = new Queue('trials', { connection: redisOptions(redis.url), prefix });
     try {
       const counts = await q.getJobCounts('wait', 'prioritized', 'delayed');
       expect(counts).toEqual({ wait: 0, prioritized: 0, delayed: 0 });
@@ -171,8 +171,8 @@ describeWithRedis('cluster engines on a real Redis', () => {
   });
 
   it('malformed and oversized jobs put on the queue directly fail with ERR_PAYLOAD before anything runs', async () => {
-    const q = new Queue('trials', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
-    const ev = new QueueEvents('trials', { connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    const q = new Queue('trials', { connection: redisOptions(redis.url), prefix });
+    const ev = new QueueEvents('trials', { connection: redisOptions(redis.url), prefix });
     try {
       await ev.waitUntilReady();
       const huge = { v: 1, spec: { ...spec(PRECESSION, 0), model: { name: 'SimplePrecessionModel', params: { junk: 'x'.repeat(2 << 20) } } } };

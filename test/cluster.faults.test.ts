@@ -41,7 +41,7 @@ describeWithRedis(
     };
 
     beforeAll(async () => {
-      redis = await startTestRedis();
+      redis = await startTestRedis(true);
     });
     afterEach(async () => {
       await Promise.all(backends.splice(0).map((b) => b.close()));

@@ -1,11 +1,12 @@
 /**
  * Real Redis servers and real engine processes for the cluster tests.
  *
- * Availability: a `redis-server` binary on PATH (tests start their own servers on 127.0.0.1,
- * on free non-default ports, daemonized with a pidfile and no persistence) or, failing that,
- * `REDIS_URL` (tests then share that server under their own key prefix, and the tests that
- * must kill Redis are skipped). With neither, cluster tests skip with a visible reason, unless
- * `QINFER_REQUIRE_REDIS=1`, which turns the absence into a failure (CI).
+ * Availability: `REDIS_URL` (a shared server, e.g. from scripts/start-redis.sh in CI: tests use
+ * their own key prefixes and delete their keys afterwards) and/or a `redis-server` binary on
+ * PATH (tests that kill or restart Redis start private servers on 127.0.0.1, on free
+ * non-default ports, daemonized with a pidfile and no persistence). With neither, cluster tests
+ * skip with a visible reason, unless `QINFER_REQUIRE_REDIS=1`, which turns the absence into a
+ * failure (CI).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -100,11 +101,12 @@ async function waitGone(pid: number, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Starts a private Redis (`--daemonize yes --pidfile …`, no persistence, 127.0.0.1, a free
- * port) when a binary exists; else returns the shared `REDIS_URL` server (not owned).
+ * A Redis for a test suite: the shared `REDIS_URL` server unless `own` is asked for or there is
+ * none; else a private one (`--daemonize yes --pidfile …`, no persistence, 127.0.0.1, a free
+ * port) started from the binary.
  */
-export async function startTestRedis(av: RedisAvailability = redisAvailability()): Promise<TestRedis> {
-  if (av.binary === undefined) {
+export async function startTestRedis(own = false, av: RedisAvailability = redisAvailability()): Promise<TestRedis> {
+  if ((av.url !== undefined && !own) || av.binary === undefined) {
     if (av.url === undefined) throw new Error(av.reason);
     const url = av.url;
     await ping(url, 5_000);
@@ -112,7 +114,7 @@ export async function startTestRedis(av: RedisAvailability = redisAvailability()
     const no = async (): Promise<void> => {
       throw new Error('a shared REDIS_URL server cannot be killed or restarted by tests');
     };
-    return { url, port, owned: false, kill: no, restart: no, stop: async () => {} };
+    return { url, port, owned: false, kill: no, restart: no, stop: () => deletePrefixes(url) };
   }
   const binary = av.binary;
   const port = await freePort();
@@ -155,9 +157,32 @@ export async function startTestRedis(av: RedisAvailability = redisAvailability()
   };
 }
 
+const prefixes = new Set<string>();
+
 /** A unique queue prefix, so that tests sharing one Redis never see each other's jobs. */
 export function testPrefix(name: string): string {
-  return `qtest-${name}-${randomUUID().slice(0, 8)}`;
+  const p = `qtest-${name}-${randomUUID().slice(0, 8)}`;
+  prefixes.add(p);
+  return p;
+}
+
+/** Deletes every key under the prefixes made by {@link testPrefix} (on a shared server). */
+async function deletePrefixes(url: string): Promise<void> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  r.on('error', () => {});
+  try {
+    for (const p of prefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await r.del(...keys);
+      } while (cursor !== '0');
+    }
+    prefixes.clear();
+  } finally {
+    r.disconnect();
+  }
 }
 
 /** One engine event as printed by `--log json`, with `t`, the time it was read here (ms). */
