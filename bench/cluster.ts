@@ -54,7 +54,7 @@ const TRIVIAL: PerfTestOptions = {
   nParticles: 10,
   nExp: 1,
 };
-const HEAVY: PerfTestOptions = { ...TRIVIAL, model: { name: 'CostlyModel', params: { k: 120 } }, nParticles: 2000, nExp: 30 };
+const HEAVY: PerfTestOptions = { ...TRIVIAL, model: { name: 'CostlyModel', params: { k: 180 } }, nParticles: 2000, nExp: 30 };
 
 async function runTrials(n: number, options: PerfTestOptions, apply: TrialApply, concurrency: number): Promise<number> {
   const t0 = now();
@@ -84,7 +84,7 @@ try {
   const trivialLocal = await timeIt(() => runTrial(specOf(TRIVIAL, 0), reg), 50, 20);
   for (let i = 0; i < 3; i++) runTrial(specOf(HEAVY, i), reg);
   const heavyLocal = await timeIt(() => runTrial(specOf(HEAVY, 1), reg), 5, 1);
-  console.log(`\n## trial work on this thread: trivial ${fmt(trivialLocal, 3)} ms, heavy ${fmt(heavyLocal, 1)} ms (CostlyModel k=120, 2000 particles, 30 experiments)`);
+  console.log(`\n## trial work on this thread: trivial ${fmt(trivialLocal, 3)} ms, heavy ${fmt(heavyLocal, 1)} ms (CostlyModel k=180, 2000 particles, 30 experiments)`);
 
   // 2. per-job overhead, one engine
   engines.push(await spawnEngine(redis.url, ['--prefix', prefix, '--concurrency', '1']));
