@@ -25,7 +25,7 @@ import { builtInRegistry } from '../src/registry/builtInRegistry.js';
 import { Rng } from '../src/rng/Rng.js';
 import { deriveSeed } from '../src/rng/deriveSeed.js';
 import { register as registerFixtures } from './cluster.models.fixture.js';
-import { describeWithRedis, killAllEngines, maxRunning, spawnEngine, startTestRedis, testPrefix, type EngineProcess, type TestRedis } from './helpers/redis.js';
+import { describeWithRedis, expectSameRecords, killAllEngines, maxRunning, spawnEngine, startTestRedis, testPrefix, type EngineProcess, type TestRedis } from './helpers/redis.js';
 
 const PRECESSION: PerfTestOptions = {
   model: { name: 'SimplePrecessionModel' },
@@ -42,12 +42,6 @@ function spec(options: PerfTestOptions, index: number, seed = 11): TrialSpec {
   return { ...options, index, seed: deriveSeed(seed, index) };
 }
 
-function expectSameRecords(a: TrialResult, b: TrialResult): void {
-  expect(a.index).toBe(b.index);
-  expect(a.seed).toBe(b.seed);
-  for (const k of ['loss', 'resampleCount', 'outcome', 'trueParams', 'estParams'] as const) expect(Array.from(a[k]), `${k} of trial ${a.index}`).toEqual(Array.from(b[k]));
-  expect(Array.from(a.experiments.columns['value']!)).toEqual(Array.from(b.experiments.columns['value']!));
-}
 
 async function rejection(p: Promise<unknown>): Promise<QinferError> {
   const r = await p.then(

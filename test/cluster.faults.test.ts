@@ -11,7 +11,7 @@ import type { PerfTestOptions } from '../src/perf/PerfTestOptions.js';
 import { serialApply } from '../src/perf/serialApply.js';
 import type { TrialResult, TrialSpec } from '../src/perf/TrialSpec.js';
 import { deriveSeed } from '../src/rng/deriveSeed.js';
-import { describeWithRedis, killAllEngines, spawnEngine, startTestRedis, testPrefix, type TestRedis } from './helpers/redis.js';
+import { describeWithRedis, expectSameRecords, killAllEngines, spawnEngine, startTestRedis, testPrefix, type TestRedis } from './helpers/redis.js';
 
 /** A few hundred ms per trial here, so that a kill lands mid-trial. */
 const OPTIONS: PerfTestOptions = {
@@ -24,10 +24,6 @@ const OPTIONS: PerfTestOptions = {
 /** Stalled-job detection tuned to about a second. */
 const FAST_STALL = ['--concurrency', '1', '--lock-duration', '1000', '--stalled-interval', '500'];
 
-function expectSameRecords(a: TrialResult, b: TrialResult): void {
-  expect(a.index).toBe(b.index);
-  for (const k of ['loss', 'resampleCount', 'outcome', 'trueParams', 'estParams'] as const) expect(Array.from(a[k]), `${k} of trial ${a.index}`).toEqual(Array.from(b[k]));
-}
 
 describeWithRedis(
   'cluster faults',

@@ -47,18 +47,19 @@ function bytesFromBase64(s: unknown, what: string, width: number): Buffer {
   return buf;
 }
 
-/** Decodes {@link toBase64} output into a new `Float64Array`; `ERR_PAYLOAD` when malformed. */
-export function float64FromBase64(s: unknown, what = 'array'): Float64Array {
-  const buf = bytesFromBase64(s, what, 8);
-  const out = new Float64Array(buf.length / 8);
+function decode<T extends WireArray>(s: unknown, what: string, make: (n: number) => T): T {
+  const buf = bytesFromBase64(s, what, make(0).BYTES_PER_ELEMENT);
+  const out = make(buf.length / make(0).BYTES_PER_ELEMENT);
   new Uint8Array(out.buffer).set(buf);
   return out;
 }
 
+/** Decodes {@link toBase64} output into a new `Float64Array`; `ERR_PAYLOAD` when malformed. */
+export function float64FromBase64(s: unknown, what = 'array'): Float64Array {
+  return decode(s, what, (n) => new Float64Array(n));
+}
+
 /** Decodes {@link toBase64} output into a new `Int32Array`; `ERR_PAYLOAD` when malformed. */
 export function int32FromBase64(s: unknown, what = 'array'): Int32Array {
-  const buf = bytesFromBase64(s, what, 4);
-  const out = new Int32Array(buf.length / 4);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
+  return decode(s, what, (n) => new Int32Array(n));
 }

@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { TrialResult } from '../../src/perf/TrialSpec.js';
 
 /** The repository root (engines run from there). */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -302,4 +303,12 @@ export function describeWithRedis(name: string, fn: () => void, ownServer = fals
     console.warn(`[qinfer-rx] ${name}: skipped: ${reason}`);
     describe.skip(`${name} (skipped: ${reason})`, fn);
   }
+}
+
+/** Asserts that two trial results hold the same records (elapsed times aside). */
+export function expectSameRecords(a: TrialResult, b: TrialResult): void {
+  expect(a.index).toBe(b.index);
+  expect(a.seed).toBe(b.seed);
+  for (const k of ['loss', 'resampleCount', 'outcome', 'trueParams', 'estParams'] as const) expect(Array.from(a[k]), `${k} of trial ${a.index}`).toEqual(Array.from(b[k]));
+  for (const [name, col] of Object.entries(b.experiments.columns)) expect(Array.from(a.experiments.columns[name] ?? []), `experiments.${name}`).toEqual(Array.from(col));
 }
