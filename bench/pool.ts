@@ -4,8 +4,10 @@
  *   npx tsx bench/pool.ts [maxEngines]
  *
  * 1. CostlyModel (k cosines per particle and experiment) likelihood at 1e5 particles: the serial
- *    model, the raw kernel (a bare loop doing only the arithmetic: the floor) and
- *    ParallelizedModel on 1, 2, … N engines — speedup and efficiency = serial / (n · parallel),
+ *    model, the raw kernel (a bare loop doing only the arithmetic: the floor), n bare worker
+ *    threads running the raw kernel on shares of the particles (the ceiling any pool can reach on
+ *    this machine at this moment) and ParallelizedModel on 1, 2, … N engines — speedup and
+ *    efficiency = serial / (n · parallel),
  *    with the particles handed over as a private array (copied once into shared memory) and as a
  *    shared array (no copy).
  * 2. Per-call overhead of the parallel path on tiny inputs (µs) and the crossover particle
@@ -17,6 +19,7 @@
  * printed first: on a shared or loaded machine efficiencies come out low.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { lastValueFrom, toArray } from 'rxjs';
 import {
   CostlyModel,
@@ -85,6 +88,43 @@ function rawKernel(x: Float64Array, t: Float64Array, k: number, out: Float64Arra
   }
 }
 
+/**
+ * The ceiling for any pool: `n` bare worker threads (no piscina, no model, no registry), each
+ * running the raw kernel on its numpy-array_split share of shared particles, one message each
+ * way per call. `run()` does one call; `close()` ends the threads.
+ */
+function rawThreads(n: number, x: Float64Array, t: Float64Array, k: number, out: Float64Array): { run(): Promise<void>; close(): Promise<unknown> } {
+  const src = `
+    const { parentPort } = require('node:worker_threads');
+    ${rawKernelSource}
+    parentPort.on('message', ({ x, t, k, out, s0, s1 }) => { kernel(x, t, k, out, s0, s1); parentPort.postMessage(0); });`;
+  const q = Math.floor(x.length / n), r = x.length % n;
+  const workers = Array.from({ length: n }, () => new Worker(src, { eval: true }));
+  return {
+    run: () =>
+      Promise.all(
+        workers.map(
+          (w, c) =>
+            new Promise<void>((resolve) => {
+              w.once('message', () => resolve());
+              w.postMessage({ x, t, k, out, s0: c * q + Math.min(c, r), s1: (c + 1) * q + Math.min(c + 1, r) });
+            }),
+        ),
+      ).then(() => undefined),
+    close: () => Promise.all(workers.map((w) => w.terminate())),
+  };
+}
+
+/** The raw kernel as source text for the bare threads (rows s0..s1 only). */
+const rawKernelSource = `function kernel(x, t, k, out, s0, s1) {
+  const nE = t.length, inv = 1 / k;
+  for (let j = s0; j < s1; j++) for (let e = 0; e < nE; e++) {
+    const h = (x[j] * t[e]) / 2; let s = 0;
+    for (let m = 1; m <= k; m++) { const c = Math.cos(m * h); s += c * c; }
+    out[j * nE + e] = s * inv;
+  }
+}`;
+
 function particles(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, j) => 0.001 + (2 * j) / n);
 }
@@ -126,25 +166,42 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
       `   serial ${fmt(serialOnce)} ms into a reused output (${fmt(serialFreshOnce)} ms allocating a fresh one), raw kernel ${fmt(rawOnce)} ms (serial/raw ${fmt(serialOnce / rawOnce)})`,
   );
   const rows: string[][] = [];
+  const spr0 = sharedFloat64(N * 2);
   for (const n of engineCounts) {
     const pm = new ParallelizedModel(model, pools.get(n)!, { serialThreshold: 0 });
-    // Serial, raw and the three parallel variants interleaved: each row has its own baseline.
-    const [serial = 0, serialFresh = 0, raw = 0, shared = 0, priv = 0, fresh = 0] = await timeInterleaved(
+    const bare = rawThreads(n, sx, t, k, spr0);
+    // Serial, raw, bare threads and the three pool variants interleaved: each row has its own baseline.
+    const [serial = 0, serialFresh = 0, raw = 0, threads = 0, shared = 0, priv = 0, fresh = 0] = await timeInterleaved(
       [
         () => model.likelihood([0, 1], x, eps, out),
         () => model.likelihood([0, 1], x, eps),
         () => rawKernel(x, t, k, pr0),
+        () => bare.run(),
         () => pm.likelihoodAsync([0, 1], sx, eps, { out: sout }),
         () => pm.likelihoodAsync([0, 1], x, eps, { out }),
         () => pm.likelihoodAsync([0, 1], x, eps),
       ],
       11,
     );
-    rows.push([`${n}`, fmt(serial), fmt(shared), fmt(serial / shared), fmt(serial / shared / n), fmt(shared / (raw / n)), fmt(priv), fmt(serial / priv / n), fmt(fresh), fmt(serialFresh / fresh / n)]);
+    await bare.close();
+    rows.push([
+      `${n}`,
+      fmt(serial),
+      fmt(raw / threads / n),
+      fmt(shared),
+      fmt(serial / shared),
+      fmt(serial / shared / n),
+      fmt(shared / threads),
+      fmt(priv),
+      fmt(serial / priv / n),
+      fmt(fresh),
+      fmt(serialFresh / fresh / n),
+    ]);
   }
-  table(['engines', 'serial ms', 'shared ms', 'speedup', 'efficiency', 'vs raw/n', 'private ms', 'efficiency', 'fresh ms', 'eff. vs fresh'], rows);
+  table(['engines', 'serial ms', 'bare-thread eff.', 'shared ms', 'speedup', 'efficiency', 'vs bare threads', 'private ms', 'efficiency', 'fresh ms', 'eff. vs fresh'], rows);
   console.log(
-    '   shared: particles and output already in shared memory (zero copy); private: plain arrays, copied in and out once;\n' +
+    '   bare-thread eff.: raw kernel / (n · bare worker threads on shares of the particles) — the machine\'s ceiling right now;\n' +
+      '   shared: particles and output already in shared memory (zero copy); private: plain arrays, copied in and out once;\n' +
       '   fresh: no output given (a new shared result per call), compared with the serial model allocating its own.',
   );
 }
