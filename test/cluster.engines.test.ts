@@ -247,6 +247,19 @@ describeWithRedis('cluster engines on a real Redis', () => {
     }
   });
 
+  it('with no engine serving the queue, jobs fail with ERR_CLUSTER after engineTimeout instead of waiting forever', async () => {
+    const lonely = clusterBackend({ connection: redis.url, queuePrefix: testPrefix('lonely'), engineTimeout: 300, reconcileInterval: 100 });
+    try {
+      const t0 = Date.now();
+      const err = await rejection(lonely.trialApply()(spec(PRECESSION, 0), new AbortController().signal));
+      expect(err.code).toBe('ERR_CLUSTER');
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      await expect(lonely.engineView()).rejects.toMatchObject({ code: 'ERR_CLUSTER' });
+    } finally {
+      await lonely.close();
+    }
+  });
+
   it('SIGTERM: an engine finishes its trial, then exits 0; past --shutdown-timeout it hands the trial back', async () => {
     const p2 = testPrefix('sigterm');
     const one = await spawnEngine(redis.url, ['--prefix', p2, '--concurrency', '1']);

@@ -237,6 +237,10 @@ export class ClusterConnection {
    */
   private async reconcile(redisRestarted: boolean): Promise<void> {
     if (this.reconciling || this.closed || this.downSince !== undefined) return;
+    if (this.pending.size === 0 && [...this.waiting.values()].every((w) => w.length === 0)) {
+      this.noEngineSince.clear();
+      return;
+    }
     this.reconciling = true;
     try {
       const now = Date.now();
