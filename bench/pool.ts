@@ -232,7 +232,12 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
     table(['  particles', 'serial µs', 'parallel µs', 'overhead µs', 'speedup'], rows);
     console.log(`  crossover: parallel first wins at ${crossover ?? `> ${sizes.at(-1)}`} particles (default serialThreshold 10 × engines = ${10 * pool.nEngines})`);
   }
-  console.log('  overhead = parallel − serial / engines (the time the pool adds beyond a perfect split)');
+  const tiny = sharedFloat64(2), tinyOut = sharedFloat64(2);
+  tiny.set([0.3, 0.6]);
+  const bare = rawThreads(pool.nEngines, tiny, Float64Array.of(1.3), 1, tinyOut);
+  const [bareMs = 0] = await timeInterleaved([() => bare.run()], 300, 20);
+  await bare.close();
+  console.log(`  overhead = parallel − serial / engines (the time the pool adds beyond a perfect split); floor: ${pool.nEngines} bare worker threads, one message each way, ${fmt(bareMs * 1000, 1)} µs per call on 2 particles`);
 }
 
 // ---- 3. perfTestMultiple trials/s ----
