@@ -69,7 +69,6 @@ export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
 export const CLI_BACKENDS: readonly CliBackendEntry[] = [
   { name: 'serial', summary: 'one trial at a time on the main thread (default)', load: async () => serialCliBackend },
   { name: 'pool', summary: 'worker threads, one trial per worker (--backend-opt engines=N)', load: async () => (await import('../pool/poolCliBackend.js')).poolCliBackend },
-  { name: 'pool', summary: 'worker threads, one trial per worker (--backend-opt engines=N)', load: async () => (await import('../pool/poolCliBackend.js')).poolCliBackend },
 ];
 
 /**
