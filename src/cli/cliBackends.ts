@@ -68,8 +68,30 @@ export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
  */
 export const CLI_BACKENDS: readonly CliBackendEntry[] = [
   { name: 'serial', summary: 'one trial at a time on the main thread (default)', load: async () => serialCliBackend },
-  { name: 'pool', summary: 'worker threads, one trial per worker (--backend-opt engines=N)', load: async () => (await import('../pool/poolCliBackend.js')).poolCliBackend },
+  { name: 'pool', summary: 'worker threads, one trial per worker (pool:N or --backend-opt engines=N)', load: async () => (await import('../pool/poolCliBackend.js')).poolCliBackend },
+  { name: 'cluster', summary: 'engines on other machines via Redis (redis://HOST:PORT or --backend-opt redis=URL)', load: async () => (await import('../cluster/clusterCliBackend.js')).clusterCliBackend },
 ];
+
+/**
+ * Normalises the short forms of `--backend`: `pool:N` is `pool` with `engines=N`, and a Redis URL
+ * (`redis://HOST:PORT`, `rediss://…`) is `cluster` with `redis=URL`. Other names pass unchanged.
+ *
+ * @example
+ * ```ts
+ * backendShorthand('pool:4', {});             // { name: 'pool', options: { engines: 4 } }
+ * backendShorthand('redis://h:6379', {});     // { name: 'cluster', options: { redis: 'redis://h:6379' } }
+ * ```
+ */
+export function backendShorthand(name: string, options: Readonly<Record<string, unknown>>): { name: string; options: Readonly<Record<string, unknown>> } {
+  if (/^rediss?:\/\//.test(name)) return { name: 'cluster', options: { ...options, redis: name } };
+  const m = /^pool:(.*)$/.exec(name);
+  if (m !== null) {
+    const n = Number(m[1]);
+    if (!Number.isSafeInteger(n) || n < 1) throw new QinferArgumentError('ERR_ARGUMENT', `pool:N needs an integer N >= 1, got '${m[1]}'`);
+    return { name: 'pool', options: { ...options, engines: n } };
+  }
+  return { name, options };
+}
 
 /**
  * Resolves a `--backend` name to a started backend: `ERR_ARGUMENT` (listing the choices) for an
@@ -82,11 +104,12 @@ export const CLI_BACKENDS: readonly CliBackendEntry[] = [
  * finally { await backend.close(); }
  * ```
  */
-export async function resolveCliBackend(name: string, context: CliBackendContext, entries: readonly CliBackendEntry[] = CLI_BACKENDS): Promise<CliBackend> {
+export async function resolveCliBackend(given: string, context: CliBackendContext, entries: readonly CliBackendEntry[] = CLI_BACKENDS): Promise<CliBackend> {
+  const { name, options } = backendShorthand(given, context.options);
   const entry = entries.find((e) => e.name === name);
   if (entry === undefined) {
     throw new QinferArgumentError('ERR_ARGUMENT', `unknown backend '${name}' (choose one of: ${entries.map((e) => e.name).join(', ')})`, { details: { backend: name } });
   }
   const factory = await entry.load();
-  return factory(context);
+  return factory({ ...context, options });
 }

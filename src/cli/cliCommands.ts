@@ -23,4 +23,6 @@ export interface CliCommandEntry {
  * runCli(['engine', '--redis', url], io, { commands: [...CLI_COMMANDS, myEntry] });
  * ```
  */
-export const CLI_COMMANDS: readonly CliCommandEntry[] = [];
+export const CLI_COMMANDS: readonly CliCommandEntry[] = [
+  { name: 'engine', summary: 'serve trials and likelihood chunks from Redis (qinfer-rx engine --redis URL)', load: async () => (await import('../cluster/engineCliCommand.js')).engineCliCommand },
+];
