@@ -230,7 +230,7 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
     }
     console.log(`  ${label}:`);
     table(['  particles', 'serial µs', 'parallel µs', 'overhead µs', 'speedup'], rows);
-    console.log(`  crossover: parallel first wins at ${crossover ?? `> ${sizes.at(-1)}`} particles (default serialThreshold 10 × engines = ${10 * pool.nEngines})`);
+    console.log(`  crossover: parallel first wins at ${crossover ?? `> ${sizes.at(-1)}`} particles (QInfer's default serialThreshold 10 × engines = ${10 * pool.nEngines})`);
   }
   const tiny = sharedFloat64(2), tinyOut = sharedFloat64(2);
   tiny.set([0.3, 0.6]);
@@ -242,7 +242,7 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
 
 // ---- 3. perfTestMultiple trials/s ----
 {
-  const nTrials = Number(process.env['BENCH_TRIALS'] ?? 24);
+  const nTrials = Number(process.env['BENCH_TRIALS'] ?? 48);
   const options = {
     model: { name: 'SimplePrecessionModel' },
     prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } },
@@ -256,13 +256,15 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
     await lastValueFrom(perfTestMultiple(nTrials, options, { seed: 1, ...apply }).pipe(toArray()));
     return nTrials / ((now() - t0) / 1000);
   };
-  await rate({ apply: serialApply(registry), registry }); // warm-up
+  // Warm-up: every thread JIT-compiles the whole SMC path (the first trials on a fresh worker are
+  // several times slower), so each engine first runs a few dozen trials.
+  for (let i = 0; i < 2; i++) await rate({ apply: serialApply(registry), registry });
   const serial = await rate({ apply: serialApply(registry), registry });
   console.log(`\n3. perfTestMultiple(${nTrials} trials, SimplePrecession, 1000 particles, 100 experiments, ExpSparse): serial ${fmt(serial, 1)} trials/s`);
   const rows: string[][] = [];
   for (const n of engineCounts) {
     const pool = pools.get(n)!;
-    await rate({ apply: poolTrialApply(pool), concurrency: n }); // warm-up (each worker compiles the trial path)
+    for (let i = 0; i < 3; i++) await rate({ apply: poolTrialApply(pool), concurrency: n });
     const r = await rate({ apply: poolTrialApply(pool), concurrency: n });
     rows.push([`${n}`, fmt(r, 1), fmt(r / serial), fmt(r / serial / n)]);
   }

@@ -51,7 +51,8 @@ export interface ParallelSimulateOptions {
  * one row larger, empty chunks when `nM < k`), each engine fills its rows of
  * `L[i, j, k] = Pr(outcome_i | x_j; e_k)` in shared memory, and the pieces are joined by index:
  * the result equals the serial model's **bit for bit**. Every call counts `nO·nM·nE` in
- * `callCount`, as QInfer's does.
+ * `callCount`, as QInfer's does. The default threshold is QInfer's; for cheap models the pool
+ * only pays off at thousands of particles (see `poolBackend` on choosing it).
  *
  * `simulateExperimentAsync` splits by particles or by experiments (threshold on `nM` or `nE`)
  * and joins on the right axes of `[repeat, nM, nE]` — particles on axis 1, experiments on axis 2

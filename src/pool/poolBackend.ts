@@ -23,6 +23,13 @@ export interface PoolBackendOptions {
  * (each has its own buffers); aborting one cancels its queued chunks. `close()` closes the pool
  * only with `closePool: true` — by default the pool belongs to whoever created it.
  *
+ * Choosing `serialThreshold`: the default is QInfer's `10 × nEngines`, kept for conformance, but
+ * a pool call costs ~0.1–0.2 ms more than a serial one (thread wake-ups; `bench/pool.ts`, 2-core
+ * VM), so the pool only wins once a call carries more work than that: measured there from
+ * ~1e4 particles for a model costing ~60 ns per particle and experiment (CostlyModel k = 8) and
+ * ~1e5 for SimplePrecessionModel (~8 ns). Set it near your model's crossover (the benchmark
+ * prints it); results are identical either way.
+ *
  * @example
  * ```ts
  * import { createPool, poolBackend, parallel } from 'qinfer-rx';
