@@ -10,18 +10,26 @@
  * whether the hot path allocates in proportion to n.
  */
 import { ExpParams, ExpSparseHeuristic, Rng, SimplePrecessionModel, SMCUpdater, UniformDistribution } from '../src/index.js';
+import { cosSquared } from '../src/util/cosSquared.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const N = sizes.length > 0 ? sizes : [1e3, 1e4, 1e5, 1e6];
 const nExp = 200;
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function rawKernel(x: Float64Array, w: Float64Array, t: number, outcome: number): void {
+/** The floor: cos², weights × likelihood, normalisation — with `Math.cos` or the model's fast cos². */
+function rawKernel(x: Float64Array, w: Float64Array, t: number, outcome: number, fast: boolean): void {
   const n = x.length;
   let s = 0;
   for (let i = 0; i < n; i++) {
-    const c = Math.cos((t * x[i]!) / 2);
-    const l = outcome === 0 ? c * c : 1 - c * c;
+    const y = (t * x[i]!) / 2;
+    let c2: number;
+    if (fast) c2 = cosSquared(y);
+    else {
+      const c = Math.cos(y);
+      c2 = c * c;
+    }
+    const l = outcome === 0 ? c2 : 1 - c2;
     const v = w[i]! * l;
     w[i] = v;
     s += v;
@@ -35,6 +43,9 @@ function median(a: number[]): number {
 }
 
 const rows: string[][] = [];
+let flip = 0;
+/** Alternating outcomes for the memory batch (so that weights stay non-zero). */
+const k0 = (): number => (flip ^= 1);
 for (const n of N) {
   const model = new SimplePrecessionModel();
   const up = new SMCUpdater(model, n, new UniformDistribution([0, 1]), { rng: 1 });
@@ -53,37 +64,41 @@ for (const n of N) {
   }
   // Memory: a batch of updates without resampling, after a full GC, none inside the batch.
   const memUp = new SMCUpdater(model, n, new UniformDistribution([0, 1]), { rng: 1, resampleThresh: 0, zeroWeightPolicy: 'ignore' });
-  const batch = Array.from({ length: 22 }, (_, k) => ExpParams.scalar([(9 / 8) ** (k % 10)]));
-  for (const eps of batch.slice(0, 2)) memUp.update(0, eps);
+  const warm = 20, batch = Array.from({ length: warm + 20 }, (_, k) => ExpParams.scalar([(9 / 8) ** (k % 10)]));
+  for (const eps of batch.slice(0, warm)) memUp.update(k0(), eps);
   gc?.();
   const m0 = process.memoryUsage();
-  for (const eps of batch.slice(2)) memUp.update(1, eps);
+  for (const eps of batch.slice(warm)) memUp.update(k0(), eps);
   const m1 = process.memoryUsage();
-  const measured = batch.length - 2;
+  const measured = batch.length - warm;
   const heap = m1.heapUsed - m0.heapUsed, ab = m1.arrayBuffers - m0.arrayBuffers;
   // the raw kernel on the same sizes and times
   const x = new Rng(3).fillUniform(new Float64Array(n));
   const w = new Float64Array(n).fill(1 / n);
-  const raw: number[] = [];
+  const raw: number[] = [], rawFast: number[] = [];
   for (let k = 0; k < nExp; k++) {
-    w.fill(1 / n);
-    const t0 = performance.now();
-    rawKernel(x, w, (9 / 8) ** (k % 40), k & 1);
-    raw.push(performance.now() - t0);
+    for (const [fast, into] of [[false, raw], [true, rawFast]] as const) {
+      w.fill(1 / n);
+      const t0 = performance.now();
+      rawKernel(x, w, (9 / 8) ** (k % 40), k & 1, fast);
+      into.push(performance.now() - t0);
+    }
   }
-  const p = median(plain), r = median(raw), rs = median(withResample);
+  const p = median(plain), r = median(raw), rf = median(rawFast), rs = median(withResample);
   rows.push([
     n.toExponential(0),
     `${p.toFixed(3)} ms`,
     `${r.toFixed(3)} ms`,
+    `${rf.toFixed(3)} ms`,
     (p / r).toFixed(2),
+    (p / rf).toFixed(2),
     withResample.length === 0 ? '—' : `${rs.toFixed(3)} ms (${withResample.length}×)`,
     `${(measured ? heap / measured / 1024 : 0).toFixed(1)} KiB`,
     `${(measured ? ab / measured / 1024 : 0).toFixed(1)} KiB`,
     `${((n * 8) / 1024).toFixed(0)} KiB`,
   ]);
 }
-const head = ['particles', 'update (median)', 'raw kernel', 'update / raw', 'update with resample', 'heap Δ/update', 'ArrayBuffer Δ/update', 'one weight array'];
+const head = ['particles', 'update (median)', 'raw (Math.cos)', 'raw (cosSquared)', 'update / raw', 'update / raw fast', 'update with resample', 'heap Δ/update', 'ArrayBuffer Δ/update', 'one weight array'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i]!)).join('  ');
 console.log(`SMC update, SimplePrecessionModel, ${nExp} ExpSparse experiments, Liu–West resampling at nEss < n/2${gc ? '' : ' (run with --expose-gc for exact heap figures)'}`);

@@ -2,6 +2,7 @@ import { SCALAR_SCHEMA, type ExpParams, type ExpSchema } from '../expparams/ExpP
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { toRowMajor, type ParticlesLike } from '../util/particles.js';
 import { TwoOutcomeModel } from './TwoOutcomeModel.js';
+import { cosSquared } from '../util/cosSquared.js';
 
 /** Options of {@link CostlyModel}. */
 export interface CostlyModelOptions {
@@ -62,8 +63,7 @@ export class CostlyModel extends TwoOutcomeModel {
         const h = (w * t[e]!) / 2;
         let s = 0;
         for (let m = 1; m <= k; m++) {
-          const c = Math.cos(m * h);
-          s += c * c;
+          s += cosSquared(m * h);
         }
         out[row + e] = s * inv;
       }

@@ -3,9 +3,9 @@ import { ExpParams, recordSchema, type ExpSchema } from '../expparams/ExpParams.
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { toRowMajor, type ParticlesLike } from '../util/particles.js';
 import { toOutcomes } from './FiniteOutcomeModel.js';
-import { fisherInformationFromScore } from './fisherInformation.js';
 import type { DifferentiableModel, OutcomesLike } from './Model.js';
 import { TwoOutcomeModel } from './TwoOutcomeModel.js';
+import { cosSquared } from '../util/cosSquared.js';
 
 /** Options of {@link SimpleInversionModel} (QInfer's `min_freq`). */
 export interface SimpleInversionOptions {
@@ -78,8 +78,7 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
       for (let j = start; j < end; j++) {
         const w = x[j]!, row = j * nE;
         for (let k = 0; k < nE; k++) {
-          const c = Math.cos((t[k]! * w) / 2);
-          out[row + k] = c * c;
+          out[row + k] = cosSquared((t[k]! * w) / 2);
         }
       }
       return;
@@ -87,8 +86,7 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
     for (let j = start; j < end; j++) {
       const w = x[j]!, row = j * nE;
       for (let k = 0; k < nE; k++) {
-        const c = Math.cos((t[k]! * (w - w_[k]!)) / 2);
-        out[row + k] = c * c;
+        out[row + k] = cosSquared((t[k]! * (w - w_[k]!)) / 2);
       }
     }
   }
@@ -120,7 +118,21 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
   }
 
   /** `I = Σ_o L_o s_o²`, shape `[1, 1, nM, nE]` (t² where finite; NaN where the score is not). */
+  /**
+   * Fisher information `t²`, exactly (QInfer sums `Σ_o L_o s_o²`, which equals t² up to rounding
+   * that grows near the poles of tan); NaN where the score is not finite (`t (ω − ω₋) = 0`),
+   * as in QInfer. Shape `[1, 1, nM, nE]`.
+   */
   fisherInformation(mps: ParticlesLike, eps: ExpParams): ndarray.NdArray<Float64Array> {
-    return fisherInformationFromScore(this, mps, eps);
+    const { x, nM } = toRowMajor(mps, 1);
+    const t = this.times(eps), w_ = this.offsets(eps), nE = t.length;
+    const out = new Float64Array(nM * nE);
+    for (let j = 0; j < nM; j++) {
+      for (let k = 0; k < nE; k++) {
+        const arg = (t[k]! * (x[j]! - (w_ === undefined ? 0 : w_[k]!))) / 2;
+        out[j * nE + k] = arg === 0 || !Number.isFinite(arg) ? NaN : t[k]! * t[k]!;
+      }
+    }
+    return ndarray(out, [1, 1, nM, nE]);
   }
 }

@@ -1,6 +1,7 @@
 import { recordSchema, type ExpParams, type ExpSchema } from '../expparams/ExpParams.js';
 import { toRowMajor, type ParticlesLike } from '../util/particles.js';
 import { TwoOutcomeModel } from './TwoOutcomeModel.js';
+import { cosSquared } from '../util/cosSquared.js';
 
 const T_SCHEMA = recordSchema({ name: 't', type: 'float' });
 
@@ -36,8 +37,7 @@ export class UnknownT2Model extends TwoOutcomeModel {
       for (let k = 0; k < nE; k++) {
         const tk = t[k]!;
         const v = Math.exp(-tk * t2inv);
-        const c = Math.cos((w * tk) / 2);
-        out[row + k] = v * (c * c) + (1 - v) / 2;
+        out[row + k] = v * cosSquared((w * tk) / 2) + (1 - v) / 2;
       }
     }
   }

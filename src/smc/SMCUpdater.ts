@@ -87,6 +87,8 @@ export class SMCUpdater extends ParticleDistribution {
   justResampled = false;
   minNEss: number;
   private lbuf = new Float64Array(0);
+  /** nEss right after the last accepted datum (saves a pass when `update` checks for resampling). */
+  private lastNEss = NaN;
   private outcomeBuf = new Int32Array(1);
 
   constructor(model: Model, nParticles: number, prior: Distribution, options: SMCUpdaterOptions = {}) {
@@ -186,7 +188,7 @@ export class SMCUpdater extends ParticleDistribution {
   update(outcome: number, eps: ExpParams, checkForResample = true): void {
     const L = this.likelihoodOf(outcome, eps);
     // A skipped datum ends the update, as in QInfer (no n_ess warning, no resampling).
-    if (this.applyLikelihood(outcome, eps, L) && checkForResample) this.maybeResample();
+    if (this.applyLikelihood(outcome, eps, L) && checkForResample) this.resampleIfNeeded(this.lastNEss);
   }
 
   /**
@@ -239,24 +241,30 @@ export class SMCUpdater extends ParticleDistribution {
           return true;
       }
     }
+    // One pass: the new weights and Σw² (compensated, in the same order as the nEss getter).
     const div = Math.abs(N) < EPS ? 1 : N;
+    let ss = 0, cc = 0;
     for (let i = 0; i < n; i++) {
       const l = L[i]!;
-      w[i] = (w[i]! * (l < 0 ? 0 : l)) / div;
+      const v = (w[i]! * (l < 0 ? 0 : l)) / div;
+      w[i] = v;
+      const q = v * v, t = ss + q;
+      cc += ss >= q ? ss - t + q : q - t + ss;
+      ss = t;
     }
     this.normalizationRecord.push(N);
-    this.afterWeights(eps);
+    this.afterWeights(eps, 1 / (ss + cc));
     return true;
   }
 
-  /** Steps 6–7: the time step and the minimum effective sample size. */
-  private afterWeights(eps: ExpParams): void {
+  /** Steps 6–7: the time step and the minimum effective sample size (`ness` when already known). */
+  private afterWeights(eps: ExpParams, ness: number = this.nEss): void {
     if (this.model.hasDynamics) {
       const moved = this.model.updateTimestep(matrix(this._x, this._n, this.nRvs), eps, this.rng);
       const d = this.nRvs, nE = moved.shape[2]!;
       for (let j = 0; j < this._n; j++) for (let p = 0; p < d; p++) this._x[j * d + p] = moved.data[(j * d + p) * nE]!;
     }
-    const ness = this.nEss;
+    this.lastNEss = ness;
     if (ness <= this.minNEss) this.minNEss = ness;
   }
 
@@ -267,7 +275,10 @@ export class SMCUpdater extends ParticleDistribution {
 
   /** QInfer's `_maybe_resample`: warns when `nEss ≤ 10`, resamples when {@link needsResample}. */
   maybeResample(): boolean {
-    const ness = this.nEss;
+    return this.resampleIfNeeded(this.nEss);
+  }
+
+  private resampleIfNeeded(ness: number): boolean {
     if (ness <= 10) this.onWarning({ category: 'approximation', message: `Extremely small n_ess encountered (${ness}). Resampling is likely to fail. Consider adding particles, or resampling more often.` });
     if (ness < this._n * this.resampleThresh) {
       this.resample();
