@@ -54,7 +54,7 @@ function program(io: CliIo, registry: Registry, backends: readonly CliBackendEnt
     .option('-e, --experiments <n>', 'experiments per trial', '100')
     .option('-s, --seed <n>', 'root seed (trial k uses deriveSeed(seed, k))', '1')
     .option('-c, --concurrency <n>', "trials in flight (default: the backend's choice)")
-    .addOption(new Option('-b, --backend <name>', 'where trials run').default('serial').choices(backends.map((b) => b.name)))
+    .option('-b, --backend <name>', `where trials run: ${backends.map((b) => b.name).join(', ')}, pool:N or redis://HOST:PORT`, 'serial')
     .option('--backend-opt <key=value>', 'backend option (repeatable)', repeatable)
     .option('--allow-failures', 'mask failed trials instead of stopping')
     .option('-o, --out <file>', 'write the table (.json or .csv)', 'out/perf.json')
