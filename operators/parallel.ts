@@ -1,11 +1,11 @@
-import { concatMap, from, map, Observable, type ObservableInput, type OperatorFunction } from 'rxjs';
+import { concatMap, defer, from, map, Observable, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { QinferArgumentError, QinferError } from '../src/errors/QinferError.js';
 import type { LikelihoodBackend, LikelihoodRequest } from '../src/backends/LikelihoodBackend.js';
 import type { EstimationStep } from './EstimationStep.js';
 import { requireField } from './requireField.js';
 
 /** A function that computes a likelihood somewhere and may be cancelled through `signal`. */
-export type LikelihoodScheduler = (request: LikelihoodRequest, signal: AbortSignal) => ObservableInput<Float64Array>;
+export type LikelihoodScheduler = (request: LikelihoodRequest, signal: AbortSignal, out: Float64Array) => ObservableInput<Float64Array>;
 
 /**
  * Runs each step's likelihood stage on a backend — a worker pool, a GPU, a cluster — instead of
@@ -32,45 +32,55 @@ export function parallel(backend: LikelihoodBackend | LikelihoodScheduler): Oper
   let call: LikelihoodScheduler;
   if (typeof backend === 'function') call = backend;
   else if (backend !== null && typeof backend === 'object' && typeof backend.likelihood === 'function') {
-    call = (req, signal) => backend.likelihood(req, { signal });
+    call = (req, signal, out) => backend.likelihood(req, { signal, out });
   } else throw new QinferArgumentError('ERR_ARGUMENT', 'parallel() needs a LikelihoodBackend or a function');
-  return concatMap((step) => {
-    const eps = requireField(step, 'expparams', 'parallel');
-    const outcome = requireField(step, 'outcome', 'parallel');
-    const up = step.updater;
-    up.checkDatum(outcome, eps); // validate before any work is sent away
-    const request: LikelihoodRequest = {
-      model: up.model,
-      outcomes: Int32Array.of(outcome),
-      x: up.locations,
-      nModels: up.nParticles,
-      expparams: eps,
-    };
-    return new Observable<Float64Array>((subscriber) => {
-      const ac = new AbortController();
-      let done = false;
-      const sub = from(call(request, ac.signal)).subscribe({
-        next: (L) => subscriber.next(L),
-        error: (e: unknown) => {
-          done = true;
-          subscriber.error(e);
-        },
-        complete: () => {
-          done = true;
-          subscriber.complete();
-        },
-      });
-      return () => {
-        sub.unsubscribe();
-        if (!done) ac.abort(new QinferError('ERR_ABORTED', 'likelihood call cancelled by unsubscribe'));
-      };
-    }).pipe(
-      map((L) => {
-        if (!(L instanceof Float64Array) || L.length !== up.nParticles) {
-          throw new QinferError('ERR_SHAPE', `backend returned ${L instanceof Float64Array ? L.length : typeof L} values for ${up.nParticles} particles`);
-        }
-        return { ...step, likelihood: L };
-      }),
-    );
-  });
+  // One output buffer per subscription, reused by every call (the backend may write into it):
+  // the step's likelihood is valid until the next step, as with likelihood().
+  return (source) =>
+    defer(() => {
+      let out = new Float64Array(0);
+      return source.pipe(
+        concatMap((step) => {
+          const eps = requireField(step, 'expparams', 'parallel');
+          const outcome = requireField(step, 'outcome', 'parallel');
+          const up = step.updater;
+          up.checkDatum(outcome, eps); // validate before any work is sent away
+          const request: LikelihoodRequest = {
+            model: up.model,
+            outcomes: Int32Array.of(outcome),
+            x: up.locations,
+            nModels: up.nParticles,
+            expparams: eps,
+          };
+          if (out.length !== up.nParticles) out = new Float64Array(up.nParticles);
+          const buffer = out;
+          return new Observable<Float64Array>((subscriber) => {
+            const ac = new AbortController();
+            let done = false;
+            const sub = from(call(request, ac.signal, buffer)).subscribe({
+              next: (L) => subscriber.next(L),
+              error: (e: unknown) => {
+                done = true;
+                subscriber.error(e);
+              },
+              complete: () => {
+                done = true;
+                subscriber.complete();
+              },
+            });
+            return () => {
+              sub.unsubscribe();
+              if (!done) ac.abort(new QinferError('ERR_ABORTED', 'likelihood call cancelled by unsubscribe'));
+            };
+          }).pipe(
+            map((L) => {
+              if (!(L instanceof Float64Array) || L.length !== up.nParticles) {
+                throw new QinferError('ERR_SHAPE', `backend returned ${L instanceof Float64Array ? L.length : typeof L} values for ${up.nParticles} particles`);
+              }
+              return { ...step, likelihood: L };
+            }),
+          );
+        }),
+      );
+    });
 }

@@ -91,6 +91,19 @@ describe('parallel(backend)', () => {
     expect((signals[0]!.reason as { code?: string }).code).toBe('ERR_ABORTED');
   });
 
+  it('hands the backend one reused output buffer per subscription', async () => {
+    const outs: Float64Array[] = [];
+    const res = await lastValueFrom(
+      of(step(0), step(1, 1)).pipe(
+        parallel((r, _s, out) => (outs.push(out), serialBackend().likelihood(r, { out }))),
+        toArray(),
+      ),
+    );
+    expect(outs.length).toBe(2);
+    expect(outs[0]).toBe(outs[1]);
+    expect(res[1]!.likelihood).toBe(outs[1]); // the serial backend wrote into it
+  });
+
   it('does not abort calls that completed', async () => {
     const signals: AbortSignal[] = [];
     await lastValueFrom(of(step(0), step(1)).pipe(parallel((r, s) => (signals.push(s), serialBackend().likelihood(r)))));
