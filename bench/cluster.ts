@@ -29,23 +29,13 @@ import { createPool } from '../src/pool/createPool.js';
 import { poolTrialApply } from '../src/pool/poolTrialApply.js';
 import { builtInRegistry } from '../src/registry/builtInRegistry.js';
 import { Rng } from '../src/rng/Rng.js';
+import { median, now, timeMedian } from './timing.js';
 import { killAllEngines, spawnEngine, startTestRedis, testPrefix, type EngineProcess } from '../test/helpers/redis.js';
 
 const maxEngines = Number(process.argv[2] ?? 4);
-const now = (): number => performance.now();
-const median = (a: number[]): number => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
 const fmt = (x: number, d = 2): string => x.toFixed(d);
 
-async function timeIt(fn: () => unknown, reps: number, warm = 2): Promise<number> {
-  for (let i = 0; i < warm; i++) await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = now();
-    await fn();
-    ts.push(now() - t0);
-  }
-  return median(ts);
-}
+const timeIt = timeMedian;
 
 const TRIVIAL: PerfTestOptions = {
   model: { name: 'SimplePrecessionModel' },
@@ -54,7 +44,7 @@ const TRIVIAL: PerfTestOptions = {
   nParticles: 10,
   nExp: 1,
 };
-const HEAVY: PerfTestOptions = { ...TRIVIAL, model: { name: 'CostlyModel', params: { k: 180 } }, nParticles: 2000, nExp: 30 };
+const HEAVY: PerfTestOptions = { ...TRIVIAL, model: { name: 'CostlyModel', params: { k: 500 } }, nParticles: 2000, nExp: 30 };
 
 async function runTrials(n: number, options: PerfTestOptions, apply: TrialApply, concurrency: number): Promise<number> {
   const t0 = now();

@@ -35,26 +35,10 @@ import {
   type Model,
   type Pool,
 } from '../src/index.js';
+import { median, now, timeMedian } from './timing.js';
 
 const maxEngines = Number(process.argv[2] ?? availableParallelism());
-const now = (): number => performance.now();
-
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Median ms of `fn` over `reps` runs after `warm` warm-up runs. */
-async function time(fn: () => unknown, reps: number, warm = 2): Promise<number> {
-  for (let i = 0; i < warm; i++) await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = now();
-    await fn();
-    ts.push(now() - t0);
-  }
-  return median(ts);
-}
+const time = timeMedian;
 
 /**
  * Medians (ms) of several functions timed interleaved — one run of each per round — so that the

@@ -11,6 +11,7 @@
  */
 import { ExpParams, ExpSparseHeuristic, Rng, SimplePrecessionModel, SMCUpdater, UniformDistribution } from '../src/index.js';
 import { cosSquared } from '../src/util/cosSquared.js';
+import { median } from './timing.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const N = sizes.length > 0 ? sizes : [1e3, 1e4, 1e5, 1e6];
@@ -37,10 +38,6 @@ function rawKernel(x: Float64Array, w: Float64Array, t: number, outcome: number,
   for (let i = 0; i < n; i++) w[i]! /= s;
 }
 
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q);
-  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)]!;
-}
 
 const rows: string[][] = [];
 let flip = 0;
