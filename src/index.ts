@@ -122,7 +122,7 @@ export { Pool } from './pool/Pool.js';
 export type { PoolConfig, PoolStats } from './pool/Pool.js';
 export { ParallelizedModel } from './pool/ParallelizedModel.js';
 export type { ParallelizedModelOptions, ParallelCallOptions, ParallelSimulateOptions } from './pool/ParallelizedModel.js';
-export { poolBackend } from './pool/poolBackend.js';
+export { poolBackend, POOL_SERIAL_THRESHOLD } from './pool/poolBackend.js';
 export type { PoolBackendOptions } from './pool/poolBackend.js';
 export { poolTrialApply } from './pool/poolTrialApply.js';
 export { likelihoodOnView, checkSerialThreshold } from './pool/likelihoodOnView.js';

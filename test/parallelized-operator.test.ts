@@ -27,7 +27,7 @@ describe('parallel(poolBackend(pool)) in an estimation pipeline', () => {
   it('emits the posterior stream of the serial run, identically', async () => {
     const serial = await run();
     const before = pool.stats.chunks;
-    const parallel = await run(poolBackend(pool));
+    const parallel = await run(poolBackend(pool, { serialThreshold: 0 }));
     expect(pool.stats.chunks - before).toBe(2 * 40); // every likelihood went to both engines
     expect(parallel).toHaveLength(40);
     expect(serial.some((s) => s.resampled)).toBe(true); // the run exercised resampling too
@@ -40,5 +40,12 @@ describe('parallel(poolBackend(pool)) in an estimation pipeline', () => {
       expect(p.particles!.locations).toEqual(s.particles!.locations);
       expect(p.logTotalLikelihood).toBe(s.logTotalLikelihood);
     });
+  });
+
+  it('keeps small calls on this thread by default (the measured crossover), with the same stream', async () => {
+    const before = pool.stats.chunks;
+    const small = await run(poolBackend(pool)); // 3000 particles ≤ POOL_SERIAL_THRESHOLD
+    expect(pool.stats.chunks - before).toBe(0);
+    expect(small.map((s) => s.mean)).toEqual((await run()).map((s) => s.mean));
   });
 });

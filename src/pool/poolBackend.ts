@@ -5,11 +5,17 @@ import { checkSerialThreshold, likelihoodOnView } from './likelihoodOnView.js';
 
 /** Options of {@link poolBackend}. */
 export interface PoolBackendOptions {
-  /** At or below this many particles the likelihood runs on this thread. Default `10 × nEngines`. */
+  /**
+   * At or below this many particles the likelihood runs on this thread. Default
+   * {@link POOL_SERIAL_THRESHOLD} (20 000), from the crossover measured by `bench/pool.ts`.
+   */
   serialThreshold?: number;
   /** Close the pool when the backend is closed (for a backend that owns its pool). Default false. */
   closePool?: boolean;
 }
+
+/** Default particle count at or below which {@link poolBackend} computes on the calling thread. */
+export const POOL_SERIAL_THRESHOLD = 20_000;
 
 /**
  * A {@link LikelihoodBackend} on a worker pool (or any {@link EngineView}): what the
@@ -23,12 +29,13 @@ export interface PoolBackendOptions {
  * (each has its own buffers); aborting one cancels its queued chunks. `close()` closes the pool
  * only with `closePool: true` — by default the pool belongs to whoever created it.
  *
- * Choosing `serialThreshold`: the default is QInfer's `10 × nEngines`, kept for conformance, but
- * a pool call costs ~0.1–0.2 ms more than a serial one (thread wake-ups; `bench/pool.ts`, 2-core
- * VM), so the pool only wins once a call carries more work than that: measured there from
- * ~1e4 particles for a model costing ~60 ns per particle and experiment (CostlyModel k = 8) and
- * ~1e5 for SimplePrecessionModel (~8 ns). Set it near your model's crossover (the benchmark
- * prints it); results are identical either way.
+ * Choosing `serialThreshold`: a pool call costs ~0.1–0.3 ms more than a serial one (thread
+ * wake-ups; `bench/pool.ts`, 2-core VM), so the pool only wins once a call carries more work
+ * than that: measured there from ~1e4–3e4 particles for a model costing ~50 ns per particle and
+ * experiment (CostlyModel k = 8) and ~1e5 for SimplePrecessionModel (~7 ns); below 1e4 it never
+ * won, losing up to 100×. Hence the default of 20 000 rather than QInfer's `10 × nEngines`
+ * (which {@link ParallelizedModel} keeps for conformance). Set it near your model's crossover
+ * (the benchmark prints it); results are identical either way.
  *
  * @example
  * ```ts
@@ -41,7 +48,7 @@ export function poolBackend(view: EngineView, options: PoolBackendOptions = {}):
   if (view === null || typeof view !== 'object' || typeof view.likelihoodChunks !== 'function') {
     throw new QinferArgumentError('ERR_ARGUMENT', 'poolBackend() needs a pool (an EngineView)');
   }
-  const serialThreshold = checkSerialThreshold(options.serialThreshold, view.nEngines);
+  const serialThreshold = checkSerialThreshold(options.serialThreshold ?? POOL_SERIAL_THRESHOLD, view.nEngines);
   return {
     name: view.name,
     likelihood: (request, callOptions = {}) => likelihoodOnView(view, request, { ...callOptions, serialThreshold }),
