@@ -33,6 +33,19 @@ describe('README examples run as written', () => {
     expect(Math.abs(mean - 0.42)).toBeLessThan(5 * sd);
   });
 
+  it('the performance test collects a table with a final Bayes risk', async () => {
+    const i = blocks.findIndex((b) => b.includes('perfTestMultiple(20'));
+    const [[n, risk]] = (await runBlock(i)) as [[number, number]];
+    expect(n).toBe(20);
+    expect(risk).toBeGreaterThan(0);
+    expect(risk).toBeLessThan(0.01);
+  });
+
+  it('the pool example creates and closes a pool', async () => {
+    const i = blocks.findIndex((b) => b.includes('createPool({ engines: 4'));
+    await runBlock(i); // run from the repository root, where the example module lives
+  });
+
   it('the open loop emits a posterior after each measurement', async () => {
     const i = blocks.findIndex((b) => b.includes('likelihood(),'));
     const [[index, mean, nEss]] = (await runBlock(i)) as [[number, number, number]];
