@@ -10,8 +10,8 @@
  * ```
  */
 export interface QinferWarning {
-  /** `'approximation'` (QInfer ApproximationWarning) or `'resampler'` (ResamplerWarning). */
-  readonly category: 'approximation' | 'resampler' | 'zero-weights';
+  /** `'approximation'` (QInfer ApproximationWarning), `'resampler'` (ResamplerWarning), `'zero-weights'`, or `'gpu'` (a GPU call fell back to the CPU). */
+  readonly category: 'approximation' | 'resampler' | 'zero-weights' | 'gpu';
   readonly message: string;
 }
 

@@ -1,0 +1,23 @@
+/**
+ * qinfer-rx/gpu: WebGPU likelihoods and the GPU-resident SMC update (Dawn through npm `webgpu`,
+ * run in a child process). A separate subpath so that importing the core never loads Dawn.
+ * See docs/gpu.md for getting an adapter on a machine without a GPU (lavapipe) and tolerances.
+ */
+export { gpuBackend } from './gpuBackend.js';
+export type { GpuBackend, GpuBackendOptions } from './gpuBackend.js';
+export { GpuUpdater } from './GpuUpdater.js';
+export type { GpuUpdaterOptions, GpuUpdateResult } from './GpuUpdater.js';
+export { autoBackend, formatAutoTable } from './autoBackend.js';
+export type { AutoBackend, AutoBackendOptions, AutoTable } from './autoBackend.js';
+export { GpuHost } from './GpuHost.js';
+export type { GpuHostOptions, HostCallOptions, HostResult } from './GpuHost.js';
+export { probeGpu } from './probeGpu.js';
+export type { GpuProbe } from './probeGpu.js';
+export { GpuUnavailableError, GPU_ADAPTER_HELP } from './GpuUnavailableError.js';
+export type { GpuAdapterInfo } from './DawnContext.js';
+export type { GpuModel, GpuModelFactory } from './GpuModel.js';
+export { wgslF32 } from './GpuModel.js';
+export { BUILTIN_GPU_MODELS, gpuModelFor } from './builtinGpuModels.js';
+export { dispatchGrid, WORKGROUP_SIZE, MAX_GROUPS_PER_DIMENSION } from './dispatchGrid.js';
+export { likelihoodShader } from './likelihoodShader.js';
+export type { GpuFaultKind } from './hostProtocol.js';

@@ -1,0 +1,27 @@
+import type { GpuModel } from './GpuModel.js';
+import { WGSL_GROUP_INDEX } from './dispatchGrid.js';
+
+/**
+ * WGSL shared by every model kernel: the constants `NP`, `NF`, the group index and `cos2`.
+ *
+ * `cos2(y) = cos²(y)` with y reduced modulo π by Cody–Waite in float32 (π = A + B + C, with A
+ * holding 8 significant bits so that `k·A` is exact for |k| < 2¹⁶, i.e. |y| < 2·10⁵): the device
+ * `cos` then only sees [−π/2, π/2], where WGSL bounds its error, instead of whatever a driver
+ * does for large arguments.
+ */
+export function wgslPrelude(model: GpuModel): string {
+  return `const NP: u32 = ${model.nModelparams}u;
+const NF: u32 = ${Math.max(model.nExpValues, 1)}u;
+const PI_A: f32 = 3.140625f;
+const PI_B: f32 = 9.67502593994140625e-4f;
+const PI_C: f32 = 1.509957990978376432e-7f;
+fn cos2(y: f32) -> f32 {
+  let k = floor(y * 0.318309886183790671f + 0.5f);
+  let r = ((y - k * PI_A) - k * PI_B) - k * PI_C;
+  let c = cos(r);
+  return c * c;
+}
+${WGSL_GROUP_INDEX}
+${model.wgsl}
+`;
+}
