@@ -15,7 +15,7 @@ import { describeWithRedis, expectSameRecords, killAllEngines, spawnEngine, star
 
 /** A few hundred ms per trial here, so that a kill lands mid-trial. */
 const OPTIONS: PerfTestOptions = {
-  model: { name: 'CostlyModel', params: { k: 120 } },
+  model: { name: 'CostlyModel', params: { k: 360 } },
   prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } },
   heuristic: { name: 'ExpSparseHeuristic' },
   nParticles: 1500,
@@ -70,7 +70,7 @@ describeWithRedis(
       const engines = await Promise.all([spawnEngine(redis.url, ['--prefix', prefix, ...FAST_STALL]), spawnEngine(redis.url, ['--prefix', prefix, ...FAST_STALL])]);
       const cluster = connect(prefix, { redisTimeout: 30_000, reconcileInterval: 500 });
       const n = 6;
-      const long = { ...OPTIONS, model: { name: 'CostlyModel', params: { k: 400 } } };
+      const long = { ...OPTIONS, model: { name: 'CostlyModel', params: { k: 1200 } } };
       const specs: TrialSpec[] = [...Array(n).keys()].map((i) => ({ ...long, index: i, seed: deriveSeed(9, i) }));
       const apply = cluster.trialApply();
       const signal = new AbortController().signal;
@@ -90,7 +90,7 @@ describeWithRedis(
     it('Redis gone for good during a run: outstanding trials fail with ERR_CLUSTER within the bound, close() returns', async () => {
       const prefix = testPrefix('redis-gone');
       const engine = await spawnEngine(redis.url, ['--prefix', prefix, ...FAST_STALL]);
-      const long = { ...OPTIONS, model: { name: 'CostlyModel', params: { k: 600 } } };
+      const long = { ...OPTIONS, model: { name: 'CostlyModel', params: { k: 1800 } } };
       const redisTimeout = 1_500;
       const cluster = connect(prefix, { redisTimeout });
       const apply = cluster.trialApply();
