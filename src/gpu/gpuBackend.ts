@@ -101,22 +101,24 @@ export function gpuBackend(options: GpuBackendOptions = {}): GpuBackend {
     return out.length === size ? out : out.subarray(0, size);
   };
 
+  const adapterInfo = async (): Promise<GpuAdapterInfo> => {
+    if (closed) throw new QinferError('ERR_CLOSED', 'gpu backend used after close()');
+    const info = await host.adapterInfo();
+    deviceName = (info.description || info.device || info.vendor || 'device').split(':')[0]!.trim();
+    return info;
+  };
+
   return {
     get name() {
       return deviceName === undefined ? 'gpu' : `gpu:${deviceName}`;
     },
     host,
-    async adapterInfo() {
-      if (closed) throw new QinferError('ERR_CLOSED', 'gpu backend used after close()');
-      const info = await host.adapterInfo();
-      deviceName = (info.description || info.device || info.vendor || 'device').split(':')[0]!.trim();
-      return info;
-    },
+    adapterInfo,
     async likelihood(req, call = {}) {
       if (closed) throw new QinferError('ERR_CLOSED', 'gpu backend used after close()');
       if (call.signal?.aborted) throw new QinferError('ERR_ABORTED', 'likelihood call aborted', { cause: call.signal.reason });
       try {
-        if (deviceName === undefined) await this.adapterInfo();
+        if (deviceName === undefined) await adapterInfo();
         return await run(req, call);
       } catch (e) {
         if (isQinferError(e, 'ERR_ABORTED')) throw e;
