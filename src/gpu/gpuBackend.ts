@@ -38,9 +38,10 @@ export interface GpuBackend extends LikelihoodBackend {
  * SimpleInversion, UnknownT2, MultiCos). Per call the particles are converted to float32, moved
  * to the host process and the device, and `L` comes back and is widened to float64 into `out`.
  *
- * Tolerance against the float64 CPU model (docs/gpu.md): for `Pr = cos²(θ)`, θ = ωt/2,
- * `|L_gpu − L_cpu| ≤ 2⁻²²·(1 + |θ|)` (rounding ω and t to float32 moves θ by ~|θ|·2⁻²³; cos² has
- * slope ≤ 1) — measured on lavapipe in test/gpu-models.test.ts.
+ * Tolerance against the float64 CPU model (docs/gpu.md): with Θ the size of the phase (for
+ * SimplePrecession Θ = |ωt|/2), `|L_gpu − L_cpu| ≤ 2⁻²¹·(1 + Θ)` (rounding ω and t to float32 moves the
+ * phase by ~1.5·2⁻²³·Θ and cos² has slope ≤ 1); measured worst 1.5·2⁻²³·(1 + Θ) on lavapipe
+ * (test/gpu-models.test.ts).
  *
  * Dawn runs in a child process ({@link GpuHost}): lazy (nothing starts until the first call or
  * `adapterInfo()`), and a native crash or hang there rejects the call with `ERR_GPU` — or runs it
