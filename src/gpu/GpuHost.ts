@@ -210,6 +210,8 @@ export class GpuHost {
           reject(new QinferError('ERR_GPU', `the GPU host did not answer '${op}' within ${timeoutMs} ms; it was killed`, {
             details: { op, timeoutMs, hostLog: this.log() },
           }));
+          // forget it now (its exit event comes later): the next call must start a fresh host
+          this.onExit(child, null, 'SIGKILL');
           child.kill('SIGKILL');
         }, timeoutMs);
         const req: HostRequest = { id, op, args, segs };
