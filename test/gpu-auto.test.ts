@@ -6,13 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ExpParams, SimplePrecessionModel, serialBackend } from '../src/index.js';
-import { autoBackend, formatAutoTable, gpuBackend, probeGpu } from '../src/gpu/index.js';
+import { autoBackend, formatAutoTable, gpuBackend } from '../src/gpu/index.js';
+import { RUN_GPU, WHERE } from './gpuGate.js';
 
-const probe = await probeGpu();
-const RUN = probe.available || process.env.QINFER_REQUIRE_GPU === '1';
-const WHERE = probe.available ? `on ${probe.info.name}` : `SKIPPED: no WebGPU adapter (${probe.reason.slice(0, 100)}…); see docs/gpu.md, QINFER_REQUIRE_GPU=1 fails instead`;
 
-describe.runIf(RUN)(`autoBackend with serial and GPU ${WHERE}`, () => {
+describe.runIf(RUN_GPU)(`autoBackend with serial and GPU ${WHERE}`, () => {
   it('measures both, prints a table, and computes the likelihood at any size', async () => {
     const model = new SimplePrecessionModel();
     const auto = await autoBackend(model, { candidates: [serialBackend(), gpuBackend()], sizes: [100, 3000, 30000], repeats: 1 });

@@ -12,12 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { ExpParams, SimplePrecessionModel, isQinferError, serialBackend, type QinferWarning } from '../src/index.js';
 import { CoinModel } from '../src/models/CoinModel.js';
 import { SimpleInversionModel } from '../src/models/SimpleInversionModel.js';
-import { gpuBackend, probeGpu, type GpuModelFactory } from '../src/gpu/index.js';
+import { gpuBackend, type GpuModelFactory } from '../src/gpu/index.js';
+import { GPU_PROBE, RUN_GPU, WHERE } from './gpuGate.js';
 
-const probe = await probeGpu();
-const REQUIRED = process.env.QINFER_REQUIRE_GPU === '1';
-const RUN = probe.available || REQUIRED;
-const WHERE = probe.available ? `on ${probe.info.name}` : `SKIPPED: no WebGPU adapter (${probe.reason.slice(0, 100)}…); see docs/gpu.md, QINFER_REQUIRE_GPU=1 fails instead`;
 
 const model = new SimplePrecessionModel();
 const x = Float64Array.from({ length: 500 }, (_, i) => (i + 0.5) / 500);
@@ -28,13 +25,13 @@ async function errorOf(p: Promise<unknown>): Promise<unknown> {
   return p.then(() => undefined, (e: unknown) => e);
 }
 
-describe.runIf(REQUIRED)('QINFER_REQUIRE_GPU=1', () => {
+describe.runIf(process.env.QINFER_REQUIRE_GPU === '1')('QINFER_REQUIRE_GPU=1', () => {
   it('finds a WebGPU adapter', () => {
-    expect(probe.available, probe.available ? '' : probe.reason).toBe(true);
+    expect(GPU_PROBE.available, GPU_PROBE.available ? '' : GPU_PROBE.reason).toBe(true);
   });
 });
 
-describe.runIf(RUN)(`gpuBackend ${WHERE}`, () => {
+describe.runIf(RUN_GPU)(`gpuBackend ${WHERE}`, () => {
   it('starts nothing until used, then names its device', async () => {
     const gpu = gpuBackend();
     expect(gpu.host.generation).toBe(0);

@@ -8,11 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ExpParams, SimplePrecessionModel, UniformDistribution, isQinferError, serialBackend, type QinferWarning } from '../src/index.js';
-import { GpuUpdater, gpuBackend, probeGpu, type GpuFaultKind } from '../src/gpu/index.js';
+import { GpuUpdater, gpuBackend, type GpuFaultKind } from '../src/gpu/index.js';
+import { RUN_GPU, WHERE } from './gpuGate.js';
 
-const probe = await probeGpu();
-const RUN = probe.available || process.env.QINFER_REQUIRE_GPU === '1';
-const WHERE = probe.available ? `on ${probe.info.name}` : `SKIPPED: no WebGPU adapter (${probe.reason.slice(0, 100)}…); see docs/gpu.md, QINFER_REQUIRE_GPU=1 fails instead`;
 
 const model = new SimplePrecessionModel();
 const request = { model, outcomes: Int32Array.of(0), x: Float64Array.of(0.1, 0.2, 0.3), nModels: 3, expparams: ExpParams.scalar([1]) };
@@ -21,7 +19,7 @@ async function errorOf(p: Promise<unknown>): Promise<unknown> {
   return p.then(() => undefined, (e: unknown) => e);
 }
 
-describe.runIf(RUN)(`GPU host isolation ${WHERE}`, () => {
+describe.runIf(RUN_GPU)(`GPU host isolation ${WHERE}`, () => {
   it.each<[GpuFaultKind, Record<string, unknown>]>([
     ['exit', { exitCode: 70 }],
     ['abort', { signal: 'SIGABRT' }],

@@ -16,11 +16,9 @@ import { MultiCosModel } from '../src/models/MultiCosModel.js';
 import { SimpleInversionModel } from '../src/models/SimpleInversionModel.js';
 import { UnknownT2Model } from '../src/models/UnknownT2Model.js';
 import { cosSquared } from '../src/util/cosSquared.js';
-import { gpuBackend, probeGpu } from '../src/gpu/index.js';
+import { gpuBackend } from '../src/gpu/index.js';
+import { RUN_GPU, WHERE } from './gpuGate.js';
 
-const probe = await probeGpu();
-const RUN = probe.available || process.env.QINFER_REQUIRE_GPU === '1';
-const WHERE = probe.available ? `on ${probe.info.name}` : `SKIPPED: no WebGPU adapter (${probe.reason.slice(0, 100)}…); see docs/gpu.md, QINFER_REQUIRE_GPU=1 fails instead`;
 
 const TOL = 2 ** -21;
 
@@ -62,7 +60,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe.runIf(RUN)(`GPU likelihood vs float64 CPU models ${WHERE}`, () => {
+describe.runIf(RUN_GPU)(`GPU likelihood vs float64 CPU models ${WHERE}`, () => {
   it.each(CASES.map((c) => [c.model.name, c] as const))('%s: |ΔL| ≤ 2⁻²¹(1 + Θ) over outcomes 0/1, Θ up to ~1e4', async (_name, c) => {
     const gpu = gpuBackend();
     const rng = new Rng(17);

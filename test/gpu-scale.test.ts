@@ -8,14 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { ExpParams, SMCUpdater, SimplePrecessionModel, UniformDistribution } from '../src/index.js';
 import { cosSquared } from '../src/util/cosSquared.js';
-import { GpuUpdater, gpuBackend, probeGpu } from '../src/gpu/index.js';
+import { GpuUpdater, gpuBackend } from '../src/gpu/index.js';
+import { RUN_GPU, WHERE } from './gpuGate.js';
 
-const probe = await probeGpu();
-const RUN = probe.available || process.env.QINFER_REQUIRE_GPU === '1';
-const WHERE = probe.available ? `on ${probe.info.name}` : `SKIPPED: no WebGPU adapter (${probe.reason.slice(0, 100)}…); see docs/gpu.md, QINFER_REQUIRE_GPU=1 fails instead`;
 const N = 10_000_000;
 
-describe.runIf(RUN)(`1e7 particles ${WHERE}`, () => {
+describe.runIf(RUN_GPU)(`1e7 particles ${WHERE}`, () => {
   it('keeps 1e7 particles on the device across updates, agrees with the CPU updater, resamples', { timeout: 300_000 }, async () => {
     const model = new SimplePrecessionModel(), prior = new UniformDistribution([0, 1]);
     const gpu = await GpuUpdater.create(model, N, prior, { rng: 9, resampleThresh: 0 });

@@ -15,11 +15,9 @@ import {
   ExpParams, ParticleDistribution, Rng, SMCUpdater, SimplePrecessionModel, UniformDistribution, isQinferError, type Distribution, type Model,
 } from '../src/index.js';
 import { UnknownT2Model } from '../src/models/UnknownT2Model.js';
-import { GpuUpdater, probeGpu, type GpuModelFactory } from '../src/gpu/index.js';
+import { GpuUpdater, type GpuModelFactory } from '../src/gpu/index.js';
+import { RUN_GPU, WHERE } from './gpuGate.js';
 
-const probe = await probeGpu();
-const RUN = probe.available || process.env.QINFER_REQUIRE_GPU === '1';
-const WHERE = probe.available ? `on ${probe.info.name}` : `SKIPPED: no WebGPU adapter (${probe.reason.slice(0, 100)}…); see docs/gpu.md, QINFER_REQUIRE_GPU=1 fails instead`;
 
 async function errorOf(p: Promise<unknown>): Promise<unknown> {
   return p.then(() => undefined, (e: unknown) => e);
@@ -64,7 +62,7 @@ async function runBoth(model: Model, prior: Distribution, truth: number[], exp: 
   return { relN, meanGap, sdGap, resampledAt };
 }
 
-describe.runIf(RUN)(`GpuUpdater vs the float64 SMCUpdater ${WHERE}`, () => {
+describe.runIf(RUN_GPU)(`GpuUpdater vs the float64 SMCUpdater ${WHERE}`, () => {
   it.each(CASES)('%s without resampling: the same posterior up to float32 (N 1e-4 rel, mean 1e-4 sd)', async (_n, model, prior, truth, exp) => {
     const r = await runBoth(model, prior, truth, exp, 0);
     expect(r.relN).toBeLessThan(1e-4);
@@ -82,7 +80,7 @@ describe.runIf(RUN)(`GpuUpdater vs the float64 SMCUpdater ${WHERE}`, () => {
   });
 });
 
-describe.runIf(RUN)(`GpuUpdater on the device ${WHERE}`, () => {
+describe.runIf(RUN_GPU)(`GpuUpdater on the device ${WHERE}`, () => {
   it('reads back the cloud and estimates it like the float64 ParticleDistribution', async () => {
     const rng = new Rng(4), n = 5000;
     const x = new Float64Array(2 * n), w = new Float64Array(n);
