@@ -79,7 +79,8 @@ let nextCloudId = 1;
  * Agreement with the float64 `SMCUpdater` on the same data and the same initial cloud (measured
  * in test/gpu-updater.test.ts): without resampling, posterior means within 1e-5 relative and
  * normalisations within 1e-4 relative over 30 data; with resampling, the same posterior within
- * Monte Carlo error. Supports models with up to 4 parameters and two outcomes.
+ * Monte Carlo error. Supports two-outcome models with up to 4 parameters and no dynamics, whose
+ * `canonicalize` is the identity (it is not applied on the device).
  *
  * @example
  * ```ts
@@ -129,6 +130,7 @@ export class GpuUpdater {
     if (model.nModelparams > MAX_RESIDENT_PARAMS) {
       throw new QinferArgumentError('ERR_ARGUMENT', `GpuUpdater supports models with up to ${MAX_RESIDENT_PARAMS} parameters, got ${model.nModelparams}`);
     }
+    if (model.hasDynamics) throw new QinferArgumentError('ERR_ARGUMENT', `GpuUpdater does not move particles by model dynamics ('${model.name}' has them); use SMCUpdater`);
     const thresh = options.resampleThresh ?? 0.5;
     if (!(thresh >= 0 && thresh <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `resampleThresh must be in [0, 1], got ${thresh}`);
     this.a = options.a ?? 0.98;
