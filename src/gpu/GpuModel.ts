@@ -42,7 +42,14 @@ export interface GpuModel {
 /** Builds the {@link GpuModel} of a CPU model (reading its parameters), keyed by model name. */
 export type GpuModelFactory = (model: Model) => GpuModel;
 
-/** A float32 WGSL literal for `v` (e.g. `1.5e+0f`). */
+/**
+ * A float32 WGSL literal for `v` (rounded to float32 first), for baking model parameters into WGSL.
+ *
+ * @example
+ * ```ts
+ * wgslF32(0.25); // '2.5e-1f'
+ * ```
+ */
 export function wgslF32(v: number): string {
   if (!Number.isFinite(v)) throw new RangeError(`WGSL literal must be finite, got ${v}`);
   return `${Math.fround(v).toExponential()}f`;

@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { QinferError } from '../errors/QinferError.js';
-import type { DawnContext } from './DawnContext.js';
+import type { DawnContext, StagedRead } from './DawnContext.js';
 import type { GpuModel } from './GpuModel.js';
 import { WORKGROUP_SIZE, dispatchGrid } from './dispatchGrid.js';
 import type { CloudMoments, CloudResampleArgs, CloudStepArgs, CloudStepResult } from './hostProtocol.js';
@@ -240,43 +240,34 @@ export class ResidentCloud {
   }
 
   /** Weighted mean and centred second moments (one submission, a small readback). */
-  async moments(): Promise<CloudMoments> {
-    this.writeParams({});
-    let m: CloudMoments | undefined;
-    let bytes = 0;
-    await this.ctx.run(
-      (enc) => {
-        const pass = enc.beginComputePass();
-        this.encodeMoments(pass);
-        pass.end();
-        bytes = this.copyMoments(enc);
-      },
-      [{ buffer: this.stageSmall, get bytes() { return bytes; }, read: (v) => (m = this.readMoments(v)) }],
-    );
-    return m!;
+  moments(): Promise<CloudMoments> {
+    return this.momentsWith(undefined);
   }
 
   /** Resampling, first half: per-block weight sums (to `onBlocks`) and the moments, one submission. */
-  async prepare(onBlocks: (blocks: Float32Array) => void): Promise<CloudMoments> {
+  prepare(onBlocks: (blocks: Float32Array) => void): Promise<CloudMoments> {
+    return this.momentsWith(onBlocks);
+  }
+
+  private async momentsWith(onBlocks: ((blocks: Float32Array) => void) | undefined): Promise<CloudMoments> {
     this.writeParams({});
     let m: CloudMoments | undefined;
     let bytes = 0;
-    await this.ctx.run(
-      (enc) => {
-        const pass = enc.beginComputePass();
+    const reads: StagedRead[] = [];
+    if (onBlocks) reads.push({ buffer: this.stageBlocks, bytes: this.nBlocks * 4, read: (v) => onBlocks(new Float32Array(v.buffer, v.byteOffset, this.nBlocks)) });
+    reads.push({ buffer: this.stageSmall, get bytes() { return bytes; }, read: (v) => (m = this.readMoments(v)) });
+    await this.ctx.run((enc) => {
+      const pass = enc.beginComputePass();
+      if (onBlocks) {
         pass.setPipeline(this.pipes['blockSums']!);
         pass.setBindGroup(0, this.main);
         pass.dispatchWorkgroups(...this.grid(this.nBlocks));
-        this.encodeMoments(pass);
-        pass.end();
-        enc.copyBufferToBuffer(this.blocks, 0, this.stageBlocks, 0, this.nBlocks * 4);
-        bytes = this.copyMoments(enc);
-      },
-      [
-        { buffer: this.stageBlocks, bytes: this.nBlocks * 4, read: (v) => onBlocks(new Float32Array(v.buffer, v.byteOffset, this.nBlocks)) },
-        { buffer: this.stageSmall, get bytes() { return bytes; }, read: (v) => (m = this.readMoments(v)) },
-      ],
-    );
+      }
+      this.encodeMoments(pass);
+      pass.end();
+      if (onBlocks) enc.copyBufferToBuffer(this.blocks, 0, this.stageBlocks, 0, this.nBlocks * 4);
+      bytes = this.copyMoments(enc);
+    }, reads);
     return m!;
   }
 
