@@ -106,6 +106,7 @@ export { perfTestMultiple } from './perf/perfTestMultiple.js';
 export type { PerfRunOptions } from './perf/perfTestMultiple.js';
 export type { PerfProgress } from './perf/PerfProgress.js';
 export { serialApply } from './perf/serialApply.js';
+export { backendTrialApply, runTrialOn } from './perf/backendTrialApply.js';
 export { abortError } from './perf/abortError.js';
 export { isTrialFailure } from './perf/TrialFailure.js';
 export type { TrialFailure, TrialOutcome } from './perf/TrialFailure.js';

@@ -2,6 +2,7 @@ import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { WarningSink } from '../errors/warn.js';
 import { checkCount } from '../distributions/checkCount.js';
 import { SCALAR_KEY, type ExpParams, type ExpParamsData, type ExpRecord } from '../expparams/ExpParams.js';
+import type { LikelihoodBackend } from '../backends/LikelihoodBackend.js';
 import type { Heuristic } from '../heuristics/Heuristic.js';
 import type { Model } from '../models/Model.js';
 import type { Registry } from '../registry/Registry.js';
@@ -70,6 +71,7 @@ export class TrialRun {
     estParams: Float64Array;
   };
   private k = 0;
+  private lbuf = new Float64Array(0);
 
   constructor(spec: TrialSpec, registry: Registry, options: TrialRunOptions = {}) {
     checkCount(spec.nExp, 'nExp');
@@ -140,18 +142,46 @@ export class TrialRun {
 
   /** Runs the next experiment and returns its record (views into the result buffers). */
   next(): PerfRecord {
+    const { eps, outcome } = this.begin();
+    const t0 = this.clock();
+    this.updater.update(outcome, eps);
+    return this.end(eps, outcome, (this.clock() - t0) / 1000);
+  }
+
+  /**
+   * Runs the next experiment with its likelihood computed by `backend` (a worker pool, a GPU, a
+   * cluster): the same steps as {@link next}, the update being `L = await backend.likelihood(…)`
+   * then `applyLikelihood` and the resampling check. Elapsed time covers the backend call and
+   * the update. For float64 backends the record equals {@link next}'s bit for bit.
+   */
+  async nextOn(backend: LikelihoodBackend, signal?: AbortSignal): Promise<PerfRecord> {
+    const { eps, outcome } = this.begin();
+    const up = this.updater;
+    const t0 = this.clock();
+    up.checkDatum(outcome, eps);
+    if (this.lbuf.length !== up.nParticles) this.lbuf = new Float64Array(up.nParticles);
+    const request = { model: this.model, outcomes: Int32Array.of(outcome), x: up.locations, nModels: up.nParticles, expparams: eps };
+    const L = await backend.likelihood(request, signal === undefined ? { out: this.lbuf } : { out: this.lbuf, signal });
+    if (up.applyLikelihood(outcome, eps, L)) up.maybeResample();
+    return this.end(eps, outcome, (this.clock() - t0) / 1000);
+  }
+
+  /** Records the true parameters, chooses the experiment and simulates its outcome. */
+  private begin(): { eps: ExpParams; outcome: number } {
     const k = this.k;
     if (k >= this.spec.nExp) throw new QinferError('ERR_ARGUMENT', `trial ${this.spec.index} has already run its ${this.spec.nExp} experiments`);
-    const nTrue = this.layout.nTrue, nEst = this.layout.nEst, out = this.out;
-    const trueRow = out.trueParams.subarray(k * nTrue, (k + 1) * nTrue);
-    trueRow.set(this.trueNow);
-
+    const nTrue = this.layout.nTrue;
+    this.out.trueParams.subarray(k * nTrue, (k + 1) * nTrue).set(this.trueNow);
     const eps = this.heuristic.next();
     if (eps.length !== 1) throw new QinferError('ERR_HEURISTIC', `the heuristic returned ${eps.length} experiments, expected 1`);
     const outcome = this.trueModel.simulateExperiment(matrix(this.trueNow, 1, nTrue), eps, this.simRng).data[0]!;
-    const t0 = this.clock();
-    this.updater.update(outcome, eps);
-    const elapsed = (this.clock() - t0) / 1000;
+    return { eps, outcome };
+  }
+
+  /** After the update: the true model's time step, the estimate, the loss and the record. */
+  private end(eps: ExpParams, outcome: number, elapsed: number): PerfRecord {
+    const k = this.k;
+    const nTrue = this.layout.nTrue, nEst = this.layout.nEst, out = this.out;
     if (this.trueModel.hasDynamics) {
       const moved = this.trueModel.updateTimestep(matrix(this.trueNow, 1, nTrue), eps, this.dynRng);
       const nE = moved.shape[2]!;
@@ -175,7 +205,7 @@ export class TrialRun {
       resampleCount: this.updater.resampleCount,
       elapsedTime: elapsed,
       outcome,
-      trueParams: trueRow,
+      trueParams: out.trueParams.subarray(k * nTrue, (k + 1) * nTrue),
       est: estRow,
       experiment,
     };
