@@ -27,8 +27,8 @@ describe('--backend short forms', () => {
     expect(seen).toEqual([{ engines: 5 }]);
   });
 
-  it('offers serial, pool and cluster, and the engine sub-command', () => {
-    expect(CLI_BACKENDS.map((b) => b.name)).toEqual(expect.arrayContaining(['serial', 'pool', 'cluster']));
+  it('offers serial, pool, gpu, auto and cluster, and the engine sub-command', () => {
+    expect(CLI_BACKENDS.map((b) => b.name)).toEqual(expect.arrayContaining(['serial', 'pool', 'gpu', 'auto', 'cluster']));
     expect(CLI_COMMANDS.map((c) => c.name)).toContain('engine');
   });
 

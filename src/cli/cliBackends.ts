@@ -2,6 +2,7 @@ import { QinferArgumentError } from '../errors/QinferError.js';
 import type { TrialApply } from '../perf/TrialSpec.js';
 import { serialApply } from '../perf/serialApply.js';
 import type { Registry } from '../registry/Registry.js';
+import type { ModelSpec } from '../models/Model.js';
 
 /** What a `--backend` resolves to: where trials run, and how to release it afterwards. */
 export interface CliBackend {
@@ -25,6 +26,8 @@ export interface CliBackendContext {
   readonly concurrency?: number;
   /** Writes one line to the user (stderr). */
   readonly log: (line: string) => void;
+  /** The model of the run (backends that measure, like `auto`, measure it). */
+  readonly model?: ModelSpec;
 }
 
 /** Creates a backend; throw `QinferArgumentError` for bad `--backend-opt` values. */
@@ -69,6 +72,8 @@ export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
 export const CLI_BACKENDS: readonly CliBackendEntry[] = [
   { name: 'serial', summary: 'one trial at a time on the main thread (default)', load: async () => serialCliBackend },
   { name: 'pool', summary: 'worker threads, one trial per worker (pool:N or --backend-opt engines=N)', load: async () => (await import('../pool/poolCliBackend.js')).poolCliBackend },
+  { name: 'gpu', summary: 'trials on this thread, likelihoods on a WebGPU device (CPU fallback)', load: async () => (await import('../gpu/gpuCliBackend.js')).gpuCliBackend },
+  { name: 'auto', summary: 'measures serial, pool and GPU for the model and picks per call size', load: async () => (await import('../gpu/gpuCliBackend.js')).autoCliBackend },
   { name: 'cluster', summary: 'engines on other machines via Redis (redis://HOST:PORT or --backend-opt redis=URL)', load: async () => (await import('../cluster/clusterCliBackend.js')).clusterCliBackend },
 ];
 

@@ -87,7 +87,7 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   const layout = checkPerfTestOptions({ ...base, nParticles: particles[0]! }, registry);
   dryRun({ ...base, nParticles: particles[0]! }, registry);
   const log = (line: string): void => void io.stderr.write(line + '\n');
-  const backend = await resolveCliBackend(o.backend, { registry, options: collectKeyValues(o.backendOpt ?? [], '--backend-opt'), concurrency, log }, backends);
+  const backend = await resolveCliBackend(o.backend, { registry, options: collectKeyValues(o.backendOpt ?? [], '--backend-opt'), concurrency, log, model: m.model }, backends);
 
   const runs: PerfRun[] = [];
   try {
