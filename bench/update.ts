@@ -7,7 +7,8 @@
  * threshold 0.5); updates with and without a resample are timed separately. The raw kernel is
  * the floor: a bare loop computing cos²(ωt/2), multiplying the weights and normalising — the
  * arithmetic an update cannot avoid. Heap and ArrayBuffer growth per non-resampling update show
- * whether the hot path allocates in proportion to n.
+ * whether the hot path allocates in proportion to n. `python3 bench/qinfer_numpy.py` times QInfer's
+ * update transcribed in NumPy the same way, for a side-by-side comparison on one machine.
  */
 import { ExpParams, ExpSparseHeuristic, Rng, SimplePrecessionModel, SMCUpdater, UniformDistribution } from '../src/index.js';
 import { cosSquared } from '../src/util/cosSquared.js';
@@ -82,6 +83,7 @@ for (const n of N) {
     }
   }
   const p = median(plain), r = median(raw), rf = median(rawFast), rs = median(withResample);
+  const whole = [...plain, ...withResample].reduce((a, b) => a + b, 0);
   rows.push([
     n.toExponential(0),
     `${p.toFixed(3)} ms`,
@@ -90,12 +92,13 @@ for (const n of N) {
     (p / r).toFixed(2),
     (p / rf).toFixed(2),
     withResample.length === 0 ? '—' : `${rs.toFixed(3)} ms (${withResample.length}×)`,
+    `${whole.toFixed(1)} ms`,
     `${(measured ? heap / measured / 1024 : 0).toFixed(1)} KiB`,
     `${(measured ? ab / measured / 1024 : 0).toFixed(1)} KiB`,
     `${((n * 8) / 1024).toFixed(0)} KiB`,
   ]);
 }
-const head = ['particles', 'update (median)', 'raw (Math.cos)', 'raw (cosSquared)', 'update / raw', 'update / raw fast', 'update with resample', 'heap Δ/update', 'ArrayBuffer Δ/update', 'one weight array'];
+const head = ['particles', 'update (median)', 'raw (Math.cos)', 'raw (cosSquared)', 'update / raw', 'update / raw fast', 'update with resample', 'whole run', 'heap Δ/update', 'ArrayBuffer Δ/update', 'one weight array'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i]!)).join('  ');
 console.log(`SMC update, SimplePrecessionModel, ${nExp} ExpSparse experiments, Liu–West resampling at nEss < n/2${gc ? '' : ' (run with --expose-gc for exact heap figures)'}`);
