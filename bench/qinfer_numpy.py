@@ -12,6 +12,7 @@ for "QInfer's NumPy implementation" to compare side by side on the same machine:
                in cumsum(w), a * x_j + (1 - a) * mu + h * S @ randn, postselection (w > 0)
 
 usage: python3 bench/qinfer_numpy.py [sizes...]     (default 1e3 1e4 1e5 1e6; 200 experiments)
+       python3 bench/qinfer_numpy.py perf           (perf_test_multiple: 100 trials, as bench/perf.ts)
 """
 import sys
 import time
@@ -82,7 +83,37 @@ def run(n, n_exp=200, seed=1):
     return float(np.median(plain)), (float(np.median(resampled)) if resampled else float("nan")), len(resampled), total
 
 
+def perf_trials(n_trials=100, n=1000, n_exp=100, seed=2):
+    """perf_test_multiple's serial loop, transcribed: per trial a prior draw, ExpSparse times, a
+    simulated datum, the update above, est_mean and the loss, recorded per experiment."""
+    rng = np.random.default_rng(seed)
+    t0 = time.perf_counter()
+    for _ in range(n_trials):
+        true_w = rng.random()
+        x = rng.random((n, 1))
+        w = np.full(n, 1.0 / n)
+        rec = np.zeros(n_exp, dtype=[("loss", float), ("resample_count", int), ("elapsed_time", float), ("outcome", int), ("true", float), ("est", float), ("experiment", float)])
+        resamples = 0
+        for k in range(n_exp):
+            t = (9 / 8) ** k
+            outcome = 0 if rng.random() < np.cos(true_w * t / 2) ** 2 else 1
+            L = likelihood(outcome, x, t)
+            hyp = w * L
+            w = hyp / hyp.sum()
+            x = np.tile(x, (1, 1, 1)).transpose((1, 2, 0))[:, :, 0]
+            if 1 / np.sum(w ** 2) < n * 0.5:
+                x, w = liu_west(x, w, rng)
+                resamples += 1
+            est = np.einsum("i,ij->j", w, x)
+            rec[k] = ((est[0] - true_w) ** 2, resamples, 0.0, outcome, true_w, est[0], t)
+    return n_trials / (time.perf_counter() - t0)
+
+
 def main():
+    if sys.argv[1:2] == ["perf"]:
+        print(f"perf_test_multiple transcribed in NumPy {np.__version__}: 100 trials x 1000 particles x 100 ExpSparse experiments, serial")
+        print(f"  {perf_trials():.1f} trials/s")
+        return
     sizes = [int(float(s)) for s in sys.argv[1:]] or [1000, 10000, 100000, 1000000]
     print(f"QInfer's update transcribed in NumPy {np.__version__}, SimplePrecessionModel, 200 ExpSparse experiments")
     print(f"{'particles':>9}  {'update (median)':>15}  {'update with resample':>22}  {'whole run (200 updates)':>24}")

@@ -16,7 +16,12 @@ import { MockModel } from './helpers/testModels.js';
 /** A generator that replays fixed uniforms (then 0.5); only `uniform()` is used by these kernels. */
 function replay(values: number[]): Rng {
   let i = 0;
-  return { uniform: () => values[i++] ?? 0.5 } as unknown as Rng;
+  const uniform = (): number => values[i++] ?? 0.5;
+  const fillUniform = (out: Float64Array, start = 0, end = out.length): Float64Array => {
+    for (let k = start; k < end; k++) out[k] = uniform();
+    return out;
+  };
+  return { uniform, fillUniform } as unknown as Rng;
 }
 
 /** One parameter, valid only in the bands (0, 3) and (10, 13): just to the right of two parents at 0 and 10. */
