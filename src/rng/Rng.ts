@@ -70,7 +70,11 @@ export class Rng {
     return r >>> 0;
   }
 
-  /** A uniform double in [0, 1) with 53 random bits. */
+  /**
+   * A uniform double in [0, 1) with 53 random bits. The xoshiro step is written out here (and in
+   * `fillUniform`) rather than calling `nextUint32` twice: measured ~2× faster per draw in V8,
+   * and this is the innermost call of sampling and simulation.
+   */
   uniform(): number {
     let a = this.a, b = this.b, c = this.c, d = this.d;
     let r = Math.imul(b, 5);
