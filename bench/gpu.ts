@@ -19,7 +19,8 @@
  * `--max 1e5 --update-max 1e5` there.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { ExpParams, SMCUpdater, SimplePrecessionModel, UniformDistribution, createPool, poolBackend, type LikelihoodBackend } from '../src/index.js';
+import { ExpParams, SMCUpdater, SimplePrecessionModel, UniformDistribution, type LikelihoodBackend } from '../src/index.js';
+import { createPool, poolBackend } from '../src/pool/index.js';
 import { GpuUpdater, gpuBackend } from '../src/gpu/index.js';
 import { cosSquared } from '../src/util/cosSquared.js';
 import { timeMedian } from './timing.js';

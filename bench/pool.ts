@@ -21,20 +21,8 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { lastValueFrom, toArray } from 'rxjs';
-import {
-  CostlyModel,
-  ExpParams,
-  ParallelizedModel,
-  SimplePrecessionModel,
-  builtInRegistry,
-  createPool,
-  perfTestMultiple,
-  poolTrialApply,
-  serialApply,
-  sharedFloat64,
-  type Model,
-  type Pool,
-} from '../src/index.js';
+import { CostlyModel, ExpParams, SimplePrecessionModel, builtInRegistry, perfTestMultiple, serialApply, type Model } from '../src/index.js';
+import { ParallelizedModel, createPool, poolTrialApply, sharedFloat64, type Pool } from '../src/pool/index.js';
 import { median, now, timeMedian } from './timing.js';
 
 const maxEngines = Number(process.argv[2] ?? availableParallelism());

@@ -19,7 +19,7 @@ export type LikelihoodScheduler = (request: LikelihoodRequest, signal: AbortSign
  *
  * ## Example
  * ```ts
- * import { createPool, poolBackend } from 'qinfer-rx';
+ * import { createPool, poolBackend } from 'qinfer-rx/pool';
  * const pool = createPool({ engines: 4 });
  * data$.pipe(parallel(poolBackend(pool)), update(), resample(), posterior())
  *   .subscribe({ complete: () => pool.close() });

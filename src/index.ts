@@ -1,7 +1,9 @@
 /**
  * qinfer-rx: Bayesian parameter estimation by sequential Monte Carlo as RxJS pipelines.
  * The one barrel of the core; heavy optional parts have their own subpaths
- * (`qinfer-rx/gpu`, `qinfer-rx/cluster`) so that importing the core never loads Dawn or ioredis.
+ * (`qinfer-rx/pool`, `qinfer-rx/gpu`, `qinfer-rx/cluster`, `qinfer-rx/plot`, `qinfer-rx/cli`) so that
+ * importing the core never loads piscina, Dawn, ioredis or vega, and the core bundles for a
+ * browser with no Node polyfills.
  */
 
 // --- errors, randomness, experiments (core) ---
@@ -36,6 +38,8 @@ export type { NDieOptions } from './models/NDieModel.js';
 export { DerivedModel } from './models/DerivedModel.js';
 export { BinomialModel } from './models/BinomialModel.js';
 export { RandomWalkModel } from './models/RandomWalkModel.js';
+export { CostlyModel } from './models/CostlyModel.js';
+export type { CostlyModelOptions } from './models/CostlyModel.js';
 export { binomialPmf } from './models/binomialPmf.js';
 export { fisherInformationFromScore } from './models/fisherInformation.js';
 export { registerBuiltinModels } from './models/registerBuiltinModels.js';
@@ -86,7 +90,7 @@ export { builtInRegistry } from './registry/builtInRegistry.js';
 // --- backends ---
 export type { LikelihoodBackend, LikelihoodRequest, LikelihoodCallOptions } from './backends/LikelihoodBackend.js';
 export { serialBackend } from './backends/serialBackend.js';
-export type { EngineView, Chunk } from './backends/EngineView.js';
+export type { EngineView, Chunk, SimulationRequest, SimulationChunk } from './backends/EngineView.js';
 
 // --- performance testing ---
 export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './perf/TrialSpec.js';
@@ -116,25 +120,6 @@ export { toPerformanceTable } from './perf/toPerformanceTable.js';
 export { performanceTableToJSON, performanceTableToCSV, csvHeader, failureData } from './perf/exportPerformanceTable.js';
 export type { PerformanceTableJSON, PerfFailureData } from './perf/exportPerformanceTable.js';
 
-// --- worker pool ---
-export { createPool } from './pool/createPool.js';
-export type { PoolOptions } from './pool/createPool.js';
-export { Pool } from './pool/Pool.js';
-export type { PoolConfig, PoolStats } from './pool/Pool.js';
-export { ParallelizedModel } from './pool/ParallelizedModel.js';
-export type { ParallelizedModelOptions, ParallelCallOptions, ParallelSimulateOptions } from './pool/ParallelizedModel.js';
-export { poolBackend, POOL_SERIAL_THRESHOLD } from './pool/poolBackend.js';
-export type { PoolBackendOptions } from './pool/poolBackend.js';
-export { poolTrialApply } from './pool/poolTrialApply.js';
-export { likelihoodOnView, checkSerialThreshold } from './pool/likelihoodOnView.js';
-export type { LikelihoodOnViewOptions } from './pool/likelihoodOnView.js';
-export { arraySplit } from './pool/arraySplit.js';
-export { SharedBufferPool, isShared, sharedFloat64 } from './pool/SharedBufferPool.js';
-export type { ProbeInfo } from './pool/poolProtocol.js';
-export type { SimulationRequest, SimulationChunk } from './backends/EngineView.js';
-export { CostlyModel } from './models/CostlyModel.js';
-export type { CostlyModelOptions } from './models/CostlyModel.js';
-
 // --- reactive operators (operators/) ---
 export type { EstimationStep, Datum } from '../operators/EstimationStep.js';
 export { experiment } from '../operators/experiment.js';
@@ -151,10 +136,3 @@ export { estimate } from '../operators/estimate.js';
 export type { EstimateOptions } from '../operators/estimate.js';
 export { fromInstrument } from '../operators/fromInstrument.js';
 export type { FromInstrumentOptions } from '../operators/fromInstrument.js';
-
-// --- plots ---
-export { renderVegaLiteSvg } from './plot/renderVegaLiteSvg.js';
-export { bayesRiskChart } from './plot/bayesRiskChart.js';
-export type { RiskSeries, RiskChartOptions } from './plot/bayesRiskChart.js';
-export { posteriorMarginalChart } from './plot/posteriorMarginalChart.js';
-export type { MarginalChartOptions } from './plot/posteriorMarginalChart.js';

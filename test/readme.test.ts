@@ -6,12 +6,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(`${root}README.md`, 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-/** Runs a README block as a module, with 'qinfer-rx' resolved to this checkout's sources. */
+/** Runs a README block as a module, with 'qinfer-rx' and its subpaths resolved to this checkout's sources. */
 async function runBlock(i: number): Promise<unknown[][]> {
   const dir = `${root}out/readme`;
   mkdirSync(dir, { recursive: true });
   const file = `${dir}/block${i}.ts`;
-  const src = blocks[i]!.replace(/from 'qinfer-rx'/g, `from '${pathToFileURL(`${root}src/index.ts`).href}'`);
+  const src = blocks[i]!.replace(/from 'qinfer-rx(\/[a-z]+)?'/g, (_, sub: string | undefined) => `from '${pathToFileURL(`${root}src${sub ?? ''}/index.ts`).href}'`);
   writeFileSync(file, src);
   const logged: unknown[][] = [];
   vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args));

@@ -12,7 +12,8 @@
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom } from 'rxjs';
 import { estimate } from '../../operators/estimate.js';
-import { ExpParams, ExpSparseHeuristic, ParallelizedModel, SMCUpdater, UniformDistribution, createPool, poolBackend } from '../../src/index.js';
+import { ExpParams, ExpSparseHeuristic, SMCUpdater, UniformDistribution } from '../../src/index.js';
+import { ParallelizedModel, createPool, poolBackend } from '../../src/pool/index.js';
 import { DampedPrecessionModel } from './DampedPrecessionModel.js';
 
 /** The path of the model module the workers load. */

@@ -27,7 +27,7 @@ export interface RiskChartOptions {
  *
  * @example
  * ```ts
- * import { bayesRiskChart, renderVegaLiteSvg } from 'qinfer-rx';
+ * import { bayesRiskChart, renderVegaLiteSvg } from 'qinfer-rx/plot';
  * const spec = bayesRiskChart([
  *   { label: '100 particles', risk: t100.bayesRisk() },
  *   { label: '400 particles', risk: t400.bayesRisk() },

@@ -22,7 +22,7 @@ export interface MarginalChartOptions {
  *
  * @example
  * ```ts
- * import { posteriorMarginalChart, renderVegaLiteSvg } from 'qinfer-rx';
+ * import { posteriorMarginalChart, renderVegaLiteSvg } from 'qinfer-rx/plot';
  * const { ps, pr } = updater.posteriorMarginal({ res: 200 });
  * const svg = await renderVegaLiteSvg(posteriorMarginalChart({ ps, pr }, { paramName: 'ω', trueValue: 0.42 }));
  * ```

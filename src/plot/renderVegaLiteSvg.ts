@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
  *
  * @example
  * ```ts
- * import { bayesRiskChart, renderVegaLiteSvg } from 'qinfer-rx';
+ * import { bayesRiskChart, renderVegaLiteSvg } from 'qinfer-rx/plot';
  * const svg = await renderVegaLiteSvg(bayesRiskChart([{ label: '1000 particles', risk: table.bayesRisk() }]));
  * writeFileSync('bayes-risk.svg', svg);
  * ```

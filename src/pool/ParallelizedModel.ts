@@ -66,7 +66,8 @@ export interface ParallelSimulateOptions {
  *
  * @example
  * ```ts
- * import { createPool, ParallelizedModel, SimplePrecessionModel, ExpParams, Rng } from 'qinfer-rx';
+ * import { SimplePrecessionModel, ExpParams, Rng } from 'qinfer-rx';
+ * import { createPool, ParallelizedModel } from 'qinfer-rx/pool';
  * const pool = createPool({ engines: 4 });
  * const model = new ParallelizedModel(new SimplePrecessionModel(), pool);
  * const L = await model.likelihoodAsync([0, 1], particles, ExpParams.scalar([1, 2]));   // [2, nM, 2]

@@ -63,7 +63,8 @@ type ChunkTask = LikelihoodTask | SimulateTask;
  *
  * @example
  * ```ts
- * import { createPool, ParallelizedModel, SimplePrecessionModel } from 'qinfer-rx';
+ * import { SimplePrecessionModel } from 'qinfer-rx';
+ * import { createPool, ParallelizedModel } from 'qinfer-rx/pool';
  * const pool = createPool({ engines: 4 });
  * const model = new ParallelizedModel(new SimplePrecessionModel(), pool);
  * const L = await model.likelihoodAsync([0, 1], particles, eps);

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { isShared, sharedFloat64 } from 'qinfer-rx';
+ * import { isShared, sharedFloat64 } from 'qinfer-rx/pool';
  * isShared(sharedFloat64(4)); // true
  * isShared(new Float64Array(4)); // false
  * ```
@@ -18,7 +18,7 @@ export function isShared(view: ArrayBufferView): boolean {
  *
  * @example
  * ```ts
- * import { sharedFloat64 } from 'qinfer-rx';
+ * import { sharedFloat64 } from 'qinfer-rx/pool';
  * const x = sharedFloat64(nParticles); // fill, then reuse across calls
  * const L = await model.likelihoodAsync(0, x, eps, { out: sharedFloat64(nParticles * eps.length) });
  * ```

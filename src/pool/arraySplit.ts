@@ -10,7 +10,7 @@ import { QinferArgumentError } from '../errors/QinferError.js';
  *
  * @example
  * ```ts
- * import { arraySplit } from 'qinfer-rx';
+ * import { arraySplit } from 'qinfer-rx/pool';
  * arraySplit(10, 3); // [[0, 4], [4, 7], [7, 10]]  (sizes 4, 3, 3)
  * arraySplit(2, 3);  // [[0, 1], [1, 2], [2, 2]]   (sizes 1, 1, 0)
  * ```

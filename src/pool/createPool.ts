@@ -67,7 +67,7 @@ function workerExecArgv(needsTs: boolean): string[] | undefined {
  *
  * @example
  * ```ts
- * import { createPool, poolBackend } from 'qinfer-rx';
+ * import { createPool, poolBackend } from 'qinfer-rx/pool';
  * const pool = createPool({ engines: 4, modules: ['./my-models.ts'] });
  * const backend = poolBackend(pool);
  * // … parallel(backend) …

@@ -39,7 +39,8 @@ export const POOL_SERIAL_THRESHOLD = 20_000;
  *
  * @example
  * ```ts
- * import { createPool, poolBackend, parallel } from 'qinfer-rx';
+ * import { parallel } from 'qinfer-rx';
+ * import { createPool, poolBackend } from 'qinfer-rx/pool';
  * const pool = createPool({ engines: 4 });
  * data$.pipe(parallel(poolBackend(pool)), update(), resample()).subscribe({ complete: () => pool.close() });
  * ```

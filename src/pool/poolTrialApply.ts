@@ -13,7 +13,8 @@ import type { Pool } from './Pool.js';
  *
  * @example
  * ```ts
- * import { createPool, perfTestMultiple, poolTrialApply, toPerformanceTable } from 'qinfer-rx';
+ * import { perfTestMultiple, toPerformanceTable } from 'qinfer-rx';
+ * import { createPool, poolTrialApply } from 'qinfer-rx/pool';
  * const pool = createPool();
  * perfTestMultiple(1000, options, { apply: poolTrialApply(pool), concurrency: pool.nEngines, seed: 1 })
  *   .pipe(toPerformanceTable(1000))
