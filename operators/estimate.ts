@@ -1,6 +1,6 @@
 import { concatMap, defer, of, range, subscribeOn, type Observable, type SchedulerLike } from 'rxjs';
 import type { LikelihoodBackend } from '../src/backends/LikelihoodBackend.js';
-import { checkCount } from '../src/distributions/checkCount.js';
+import { checkCount } from '../src/util/checkCount.js';
 import type { ExpParams } from '../src/expparams/ExpParams.js';
 import type { Heuristic } from '../src/heuristics/Heuristic.js';
 import type { Model } from '../src/models/Model.js';

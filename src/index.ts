@@ -11,6 +11,7 @@ export { QinferError, QinferArgumentError, isQinferError } from './errors/Qinfer
 export type { QinferErrorCode, QinferErrorOptions } from './errors/QinferError.js';
 export { ignoreWarnings } from './errors/warn.js';
 export type { QinferWarning, WarningSink } from './errors/warn.js';
+export { abortError } from './errors/abortError.js';
 export { Rng, toRng } from './rng/Rng.js';
 export type { RngLike } from './rng/Rng.js';
 export { deriveSeed } from './rng/deriveSeed.js';
@@ -19,6 +20,8 @@ export type { ExpSchema, FieldSpec, FieldType, ExpParamsData, ExpRecord } from '
 export { toRowMajor, matrix } from './util/particles.js';
 export type { Matrix, ParticlesLike, RowMajor } from './util/particles.js';
 export { symmetricEigen, sqrtmPsd } from './util/symmetricEigen.js';
+export { checkCount } from './util/checkCount.js';
+export { compensatedDot, neumaierError } from './util/compensatedSum.js';
 
 // --- models ---
 export type { Model, ModelSpec, OutcomesLike, DifferentiableModel } from './models/Model.js';
@@ -46,7 +49,6 @@ export { registerBuiltinModels } from './models/registerBuiltinModels.js';
 
 // --- distributions ---
 export type { Distribution, DistributionSpec } from './distributions/Distribution.js';
-export { checkCount } from './distributions/checkCount.js';
 export { UniformDistribution } from './distributions/UniformDistribution.js';
 export { NormalDistribution } from './distributions/NormalDistribution.js';
 export type { TruncationBounds } from './distributions/NormalDistribution.js';
@@ -111,7 +113,6 @@ export type { PerfRunOptions } from './perf/perfTestMultiple.js';
 export type { PerfProgress } from './perf/PerfProgress.js';
 export { serialApply } from './perf/serialApply.js';
 export { backendTrialApply, runTrialOn } from './perf/backendTrialApply.js';
-export { abortError } from './perf/abortError.js';
 export { isTrialFailure } from './perf/TrialFailure.js';
 export type { TrialFailure, TrialOutcome } from './perf/TrialFailure.js';
 export { PerformanceTable, sortedQuantile } from './perf/PerformanceTable.js';

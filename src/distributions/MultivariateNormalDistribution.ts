@@ -2,7 +2,7 @@ import { QinferArgumentError } from '../errors/QinferError.js';
 import type { Rng } from '../rng/Rng.js';
 import { matrix, type Matrix } from '../util/particles.js';
 import { sqrtmPsd, symmetricEigen } from '../util/symmetricEigen.js';
-import { checkCount } from './checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { Distribution, DistributionSpec } from './Distribution.js';
 
 /** Relative tolerance of the symmetry and positive-semidefiniteness checks. */

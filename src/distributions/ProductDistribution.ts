@@ -1,7 +1,7 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
 import type { Rng } from '../rng/Rng.js';
 import { matrix, toRowMajor, type Matrix } from '../util/particles.js';
-import { checkCount } from './checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { Distribution, DistributionSpec } from './Distribution.js';
 import { requireSpec } from './requireSpec.js';
 

@@ -1,7 +1,7 @@
 import { QinferArgumentError, QinferError, isQinferError } from '../errors/QinferError.js';
 import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
 import type { Distribution } from '../distributions/Distribution.js';
-import { checkCount } from '../distributions/checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';

@@ -1,5 +1,5 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
-import { checkCount } from '../distributions/checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { Registry } from '../registry/Registry.js';
 import { perfRecordLayout, type PerfRecordLayout } from './perfRecordDtype.js';
 import type { TrialSpec } from './TrialSpec.js';

@@ -1,6 +1,6 @@
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { WarningSink } from '../errors/warn.js';
-import { checkCount } from '../distributions/checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import { SCALAR_KEY, type ExpParams, type ExpParamsData, type ExpRecord } from '../expparams/ExpParams.js';
 import type { LikelihoodBackend } from '../backends/LikelihoodBackend.js';
 import type { Heuristic } from '../heuristics/Heuristic.js';

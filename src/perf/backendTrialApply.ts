@@ -2,7 +2,7 @@ import type { LikelihoodBackend } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { builtInRegistry } from '../registry/builtInRegistry.js';
 import type { Registry } from '../registry/Registry.js';
-import { abortError } from './abortError.js';
+import { abortError } from '../errors/abortError.js';
 import { TrialRun, type TrialRunOptions } from './TrialRun.js';
 import type { TrialApply, TrialResult, TrialSpec } from './TrialSpec.js';
 

@@ -1,10 +1,10 @@
 import { mergeMap, Observable, range, tap } from 'rxjs';
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
-import { checkCount } from '../distributions/checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { Registry } from '../registry/Registry.js';
 import { builtInRegistry } from '../registry/builtInRegistry.js';
 import { checkSeed, deriveSeed } from '../rng/deriveSeed.js';
-import { abortError } from './abortError.js';
+import { abortError } from '../errors/abortError.js';
 import type { PerfProgress } from './PerfProgress.js';
 import { checkPerfTestOptions, trialSpec, type PerfTestOptions } from './PerfTestOptions.js';
 import { serialApply } from './serialApply.js';

@@ -1,6 +1,6 @@
 import type { Registry } from '../registry/Registry.js';
 import { builtInRegistry } from '../registry/builtInRegistry.js';
-import { abortError } from './abortError.js';
+import { abortError } from '../errors/abortError.js';
 import { runTrial } from './runTrial.js';
 import type { TrialRunOptions } from './TrialRun.js';
 import type { TrialApply, TrialResult, TrialSpec } from './TrialSpec.js';

@@ -5,7 +5,7 @@ import type { ExpParams } from '../expparams/ExpParams.js';
 import { DerivedModel } from '../models/DerivedModel.js';
 import { toOutcomes } from '../models/FiniteOutcomeModel.js';
 import type { Model, ModelSpec, OutcomesLike } from '../models/Model.js';
-import { abortError } from '../perf/abortError.js';
+import { abortError } from '../errors/abortError.js';
 import { deriveSeed } from '../rng/deriveSeed.js';
 import type { Rng } from '../rng/Rng.js';
 import { toRowMajor, type ParticlesLike } from '../util/particles.js';

@@ -2,7 +2,7 @@ import { Piscina } from 'piscina';
 import type { Chunk, EngineView, SimulationChunk, SimulationRequest } from '../backends/EngineView.js';
 import type { LikelihoodBackend, LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
-import { abortError } from '../perf/abortError.js';
+import { abortError } from '../errors/abortError.js';
 import type { TrialResult, TrialSpec } from '../perf/TrialSpec.js';
 import { poolBackend, type PoolBackendOptions } from './poolBackend.js';
 import { CANCELLED, type LikelihoodTask, type PoolReply, type PoolTask, type ProbeInfo, type SimulateTask } from './poolProtocol.js';

@@ -1,7 +1,7 @@
 import type { EngineView } from '../backends/EngineView.js';
 import type { LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError } from '../errors/QinferError.js';
-import { abortError } from '../perf/abortError.js';
+import { abortError } from '../errors/abortError.js';
 import { matrix } from '../util/particles.js';
 import { arraySplit } from './arraySplit.js';
 import { sharedFloat64 } from './SharedBufferPool.js';

@@ -1,6 +1,6 @@
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
-import { checkCount } from '../distributions/checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { Model } from '../models/Model.js';
 import type { Rng } from '../rng/Rng.js';
 import type { ParticleDistribution } from '../smc/ParticleDistribution.js';

@@ -2,8 +2,9 @@ import ndarray from 'ndarray';
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
 import type { Distribution } from '../distributions/Distribution.js';
-import { checkCount } from '../distributions/checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { Rng } from '../rng/Rng.js';
+import { compensatedDot } from '../util/compensatedSum.js';
 import { matrix, toRowMajor, type Matrix, type ParticlesLike } from '../util/particles.js';
 import { symmetricEigen } from '../util/symmetricEigen.js';
 
@@ -103,15 +104,7 @@ export class ParticleDistribution implements Distribution {
 
   /** Effective sample size `1 / Σ w_i²` (compensated sum). */
   get nEss(): number {
-    const w = this._w;
-    // Neumaier's compensated sum: 500 weights of 1/500 give 500 (± an ulp), not 499.999999999995.
-    let s = 0, c = 0;
-    for (let i = 0; i < w.length; i++) {
-      const v = w[i]! * w[i]!, t = s + v;
-      c += s >= v ? s - t + v : v - t + s;
-      s = t;
-    }
-    return 1 / (s + c);
+    return 1 / compensatedDot(this._w, this._w);
   }
 
   /** `Σ_i w_i x_i` (length d). */

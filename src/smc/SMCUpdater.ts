@@ -1,12 +1,13 @@
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { Distribution } from '../distributions/Distribution.js';
-import { checkCount } from '../distributions/checkCount.js';
+import { checkCount } from '../util/checkCount.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
 import type { Resampler } from '../resamplers/Resampler.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
 import type { WarningSink } from '../errors/warn.js';
+import { neumaierError } from '../util/compensatedSum.js';
 import { matrix, toRowMajor } from '../util/particles.js';
 import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
 import { ParticleDistribution } from './ParticleDistribution.js';
@@ -202,7 +203,7 @@ export class SMCUpdater extends ParticleDistribution {
     if (L.length < n) throw new QinferArgumentError('ERR_SHAPE', `likelihood has ${L.length} values for ${n} particles`);
     this.dataRecord.push(outcome);
     this.justResampled = false;
-    let N = 0, comp = 0, clipped = false; // N by Neumaier's compensated sum
+    let N = 0, comp = 0, clipped = false; // N by Neumaier's compensated sum (fused with the check)
     for (let i = 0; i < n; i++) {
       let l = L[i]!;
       if (!(l >= 0 && l <= 1 + LIKELIHOOD_TOLERANCE)) {
@@ -217,7 +218,7 @@ export class SMCUpdater extends ParticleDistribution {
         }
       }
       const v = w[i]! * l, t = N + v;
-      comp += N >= v ? N - t + v : v - t + N;
+      comp += neumaierError(N, v, t);
       N = t;
     }
     N += comp;
@@ -249,7 +250,7 @@ export class SMCUpdater extends ParticleDistribution {
       const v = (w[i]! * (l < 0 ? 0 : l)) / div;
       w[i] = v;
       const q = v * v, t = ss + q;
-      cc += ss >= q ? ss - t + q : q - t + ss;
+      cc += neumaierError(ss, q, t);
       ss = t;
     }
     this.normalizationRecord.push(N);

@@ -1,4 +1,4 @@
-import { isQinferError, QinferError } from '../errors/QinferError.js';
+import { isQinferError, QinferError } from './QinferError.js';
 
 /**
  * The error a cancelled trial rejects with: the signal's reason when it already is an
