@@ -59,6 +59,22 @@ export { PostselectedDistribution } from './distributions/PostselectedDistributi
 export { requireSpec } from './distributions/requireSpec.js';
 export { erfc, normalCdf, normalPdf, normalQuantile } from './distributions/normalCdf.js';
 export { truncatedStandardNormal } from './distributions/truncatedStandardNormal.js';
+export { BetaDistribution } from './distributions/BetaDistribution.js';
+export type { BetaParams } from './distributions/BetaDistribution.js';
+export { GammaDistribution } from './distributions/GammaDistribution.js';
+export type { GammaParams } from './distributions/GammaDistribution.js';
+export { LogNormalDistribution } from './distributions/LogNormalDistribution.js';
+export type { LogNormalParams } from './distributions/LogNormalDistribution.js';
+export { DiscreteUniformDistribution } from './distributions/DiscreteUniformDistribution.js';
+export { BetaBinomialDistribution } from './distributions/BetaBinomialDistribution.js';
+export type { BetaBinomialParams } from './distributions/BetaBinomialDistribution.js';
+export { MixtureDistribution } from './distributions/MixtureDistribution.js';
+export type { MixtureOptions } from './distributions/MixtureDistribution.js';
+export { isDifferentiableDistribution } from './distributions/DifferentiableDistribution.js';
+export type { DifferentiableDistribution } from './distributions/DifferentiableDistribution.js';
+export { logGammaVariate } from './distributions/logGammaVariate.js';
+export { betaVariate } from './distributions/betaVariate.js';
+export { binomialVariate } from './distributions/binomialVariate.js';
 export { registerBuiltinDistributions } from './distributions/registerBuiltinDistributions.js';
 
 // --- SMC updater, resampling ---

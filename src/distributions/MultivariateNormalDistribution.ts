@@ -3,7 +3,8 @@ import type { Rng } from '../rng/Rng.js';
 import { matrix, type Matrix } from '../util/particles.js';
 import { sqrtmPsd, symmetricEigen } from '../util/symmetricEigen.js';
 import { checkCount } from '../util/checkCount.js';
-import type { Distribution, DistributionSpec } from './Distribution.js';
+import type { DistributionSpec } from './Distribution.js';
+import type { DifferentiableDistribution } from './DifferentiableDistribution.js';
 
 /** Relative tolerance of the symmetry and positive-semidefiniteness checks. */
 const COV_TOLERANCE = 1e-10;
@@ -26,12 +27,13 @@ const COV_TOLERANCE = 1e-10;
  * prior.sample(5, new Rng(3)).shape; // [5, 2]
  * ```
  */
-export class MultivariateNormalDistribution implements Distribution {
+export class MultivariateNormalDistribution implements DifferentiableDistribution {
   readonly nRvs: number;
   readonly mean: Float64Array;
   /** Row-major `d × d` covariance. */
   readonly cov: Float64Array;
   private readonly S: Float64Array;
+  private invCov: Float64Array | undefined;
 
   constructor(mean: ArrayLike<number>, cov: ArrayLike<ArrayLike<number>>) {
     const d = mean?.length ?? 0;
@@ -80,9 +82,43 @@ export class MultivariateNormalDistribution implements Distribution {
     return matrix(out, n, d);
   }
 
+  /**
+   * `∇ ln π(x) = −C⁻¹ (x − mean)` (QInfer's `grad_log_pdf`), `x` row-major `[n, d]`. A singular
+   * covariance has no density: `ERR_ARGUMENT`.
+   */
+  gradLogPdf(x: Float64Array, n: number): Float64Array {
+    const d = this.nRvs, P = (this.invCov ??= inverseSpd(this.cov, d)), mu = this.mean, g = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < d; p++) {
+        let s = 0;
+        for (let q = 0; q < d; q++) s += P[p * d + q]! * (x[i * d + q]! - mu[q]!);
+        g[i * d + p] = -s;
+      }
+    }
+    return g;
+  }
+
   spec(): DistributionSpec {
     const d = this.nRvs;
     const cov = Array.from({ length: d }, (_, p) => Array.from(this.cov.subarray(p * d, (p + 1) * d)));
     return { name: 'MultivariateNormalDistribution', params: { mean: Array.from(this.mean), cov } };
   }
+}
+
+/** `C⁻¹ = V diag(1/λ) Vᵀ` of a symmetric positive definite matrix; `ERR_ARGUMENT` when singular. */
+function inverseSpd(C: Float64Array, d: number): Float64Array {
+  const { values, vectors } = symmetricEigen(C, d);
+  const top = Math.abs(values[d - 1]!);
+  if (!(values[0]! > COV_TOLERANCE * top)) {
+    throw new QinferArgumentError('ERR_ARGUMENT', `the covariance is singular (eigenvalue ${values[0]}): the density has no gradient`);
+  }
+  const inv = new Float64Array(d * d);
+  for (let p = 0; p < d; p++) {
+    for (let q = 0; q < d; q++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += (vectors[p * d + k]! * vectors[q * d + k]!) / values[k]!;
+      inv[p * d + q] = s;
+    }
+  }
+  return inv;
 }

@@ -2,7 +2,8 @@ import { QinferArgumentError } from '../errors/QinferError.js';
 import type { Rng } from '../rng/Rng.js';
 import { matrix, type Matrix } from '../util/particles.js';
 import { checkCount } from '../util/checkCount.js';
-import type { Distribution, DistributionSpec } from './Distribution.js';
+import type { DistributionSpec } from './Distribution.js';
+import type { DifferentiableDistribution } from './DifferentiableDistribution.js';
 import { truncatedStandardNormal } from './truncatedStandardNormal.js';
 
 /** Truncation bounds `[lo, hi]`; `null` (or ±Infinity) leaves that side open. JSON-able with `null`. */
@@ -27,7 +28,7 @@ export type TruncationBounds = readonly [number | null, number | null];
  * prior.sample(1000, new Rng(1)).shape; // [1000, 1]
  * ```
  */
-export class NormalDistribution implements Distribution {
+export class NormalDistribution implements DifferentiableDistribution {
   readonly nRvs = 1;
   readonly mean: number;
   readonly var: number;
@@ -73,6 +74,13 @@ export class NormalDistribution implements Distribution {
       }
     }
     return matrix(out, n, 1);
+  }
+
+  /** `∂ ln π / ∂x = −(x − mean) / var` (QInfer's `grad_log_pdf`; the truncation is ignored, as there). */
+  gradLogPdf(x: Float64Array, n: number): Float64Array {
+    const g = new Float64Array(n);
+    for (let i = 0; i < n; i++) g[i] = -(x[i]! - this.mean) / this.var;
+    return g;
   }
 
   spec(): DistributionSpec {

@@ -4,6 +4,7 @@ import type { Rng } from '../rng/Rng.js';
 import { matrix, toRowMajor, type Matrix } from '../util/particles.js';
 import { checkCount } from '../util/checkCount.js';
 import type { Distribution, DistributionSpec } from './Distribution.js';
+import { isDifferentiableDistribution } from './DifferentiableDistribution.js';
 import { requireSpec } from './requireSpec.js';
 
 /**
@@ -66,6 +67,12 @@ export class PostselectedDistribution implements Distribution {
       invalid = still;
     }
     return matrix(out, n, d);
+  }
+
+  /** The underlying distribution's gradient (QInfer passes it through; `ERR_ARGUMENT` when it has none). */
+  gradLogPdf(x: Float64Array, n: number): Float64Array {
+    if (!isDifferentiableDistribution(this.dist)) throw new QinferArgumentError('ERR_ARGUMENT', 'the postselected distribution has no gradLogPdf');
+    return this.dist.gradLogPdf(x, n);
   }
 
   spec(): DistributionSpec {

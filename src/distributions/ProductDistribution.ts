@@ -3,6 +3,7 @@ import type { Rng } from '../rng/Rng.js';
 import { matrix, toRowMajor, type Matrix } from '../util/particles.js';
 import { checkCount } from '../util/checkCount.js';
 import type { Distribution, DistributionSpec } from './Distribution.js';
+import { isDifferentiableDistribution } from './DifferentiableDistribution.js';
 import { requireSpec } from './requireSpec.js';
 
 /**
@@ -45,6 +46,21 @@ export class ProductDistribution implements Distribution {
       col += k;
     }
     return matrix(out, n, d);
+  }
+
+  /** The factors' gradients side by side (each factor must have `gradLogPdf`, else `ERR_ARGUMENT`). */
+  gradLogPdf(x: Float64Array, n: number): Float64Array {
+    const d = this.nRvs, g = new Float64Array(n * d);
+    let col = 0;
+    this.factors.forEach((f, k) => {
+      if (!isDifferentiableDistribution(f)) throw new QinferArgumentError('ERR_ARGUMENT', `factor ${k} has no gradLogPdf`);
+      const w = f.nRvs, xf = new Float64Array(n * w);
+      for (let i = 0; i < n; i++) for (let p = 0; p < w; p++) xf[i * w + p] = x[i * d + col + p]!;
+      const gf = f.gradLogPdf(xf, n);
+      for (let i = 0; i < n; i++) for (let p = 0; p < w; p++) g[i * d + col + p] = gf[i * w + p]!;
+      col += w;
+    });
+    return g;
   }
 
   spec(): DistributionSpec {

@@ -49,6 +49,15 @@ export class UniformDistribution implements Distribution {
     return matrix(out, n, d);
   }
 
+  /**
+   * Zeros: the uniform density is flat inside its box (QInfer's `grad_log_pdf` does the same for
+   * more than one point, and notes that the Bayesian Cramér–Rao bound's regularity condition —
+   * a prior vanishing at its edges — does not hold for it).
+   */
+  gradLogPdf(_x: Float64Array, n: number): Float64Array {
+    return new Float64Array(n * this.nRvs);
+  }
+
   spec(): DistributionSpec {
     return { name: 'UniformDistribution', params: { ranges: this.ranges.map((r) => [...r]) } };
   }

@@ -1,8 +1,14 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
 import type { ModelSpec } from '../models/Model.js';
 import type { Registry } from '../registry/Registry.js';
+import { BetaBinomialDistribution, type BetaBinomialParams } from './BetaBinomialDistribution.js';
+import { BetaDistribution, type BetaParams } from './BetaDistribution.js';
 import { ConstantDistribution } from './ConstantDistribution.js';
+import { DiscreteUniformDistribution } from './DiscreteUniformDistribution.js';
 import type { DistributionSpec } from './Distribution.js';
+import { GammaDistribution, type GammaParams } from './GammaDistribution.js';
+import { LogNormalDistribution, type LogNormalParams } from './LogNormalDistribution.js';
+import { MixtureDistribution } from './MixtureDistribution.js';
 import { MultivariateNormalDistribution } from './MultivariateNormalDistribution.js';
 import { NormalDistribution, type TruncationBounds } from './NormalDistribution.js';
 import { PostselectedDistribution } from './PostselectedDistribution.js';
@@ -15,7 +21,10 @@ import { UniformDistribution } from './UniformDistribution.js';
  * `MultivariateNormalDistribution {mean, cov}`, `ConstantDistribution {values}`,
  * `ProductDistribution {factors: DistributionSpec[]}` and
  * `PostselectedDistribution {dist: DistributionSpec, model: ModelSpec, maxiters}` (the last two
- * rebuild their parts through the same registry).
+ * rebuild their parts through the same registry), `BetaDistribution {alpha, beta} | {mean, var}`,
+ * `GammaDistribution {alpha, beta} | {mean, var}`, `LogNormalDistribution {mu, sigma, loc}`,
+ * `DiscreteUniformDistribution {numBits}`, `BetaBinomialDistribution {n, alpha, beta} | {n, mean, var}`
+ * and `MixtureDistribution {weights, components: DistributionSpec[], shuffle}`.
  *
  * @example
  * ```ts
@@ -41,5 +50,15 @@ export function registerBuiltinDistributions(reg: Registry): Registry {
     (p, r) =>
       new PostselectedDistribution(r.createDistribution(p['dist'] as DistributionSpec), r.createModel(p['model'] as ModelSpec), p['maxiters'] as number | undefined),
   );
+  reg.registerDistribution('BetaDistribution', (p) => new BetaDistribution(p as unknown as BetaParams));
+  reg.registerDistribution('GammaDistribution', (p) => new GammaDistribution(p as unknown as GammaParams));
+  reg.registerDistribution('LogNormalDistribution', (p) => new LogNormalDistribution(p as LogNormalParams));
+  reg.registerDistribution('DiscreteUniformDistribution', (p) => new DiscreteUniformDistribution(p['numBits'] as number));
+  reg.registerDistribution('BetaBinomialDistribution', (p) => new BetaBinomialDistribution(p as unknown as BetaBinomialParams));
+  reg.registerDistribution('MixtureDistribution', (p, r) => {
+    const components = p['components'];
+    if (!Array.isArray(components)) throw new QinferArgumentError('ERR_ARGUMENT', 'MixtureDistribution params need components: DistributionSpec[]');
+    return new MixtureDistribution(p['weights'] as number[], components.map((c: DistributionSpec) => r.createDistribution(c)), { shuffle: p['shuffle'] as boolean | undefined });
+  });
   return reg;
 }
