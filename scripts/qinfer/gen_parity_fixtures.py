@@ -175,8 +175,99 @@ def section_distributions():
     )
 
 
+# --------------------------------------------------------------------------------------------
+# randomized benchmarking
+# --------------------------------------------------------------------------------------------
+
+def rec(dtype, rows):
+    return np.array([tuple(r) for r in rows], dtype=dtype)
+
+
+def section_rb():
+    from qinfer.rb import p as rb_p, F as rb_F
+    std = qi.RandomizedBenchmarkingModel()
+    il = qi.RandomizedBenchmarkingModel(interleaved=True)
+    mps = np.array([[0.99, 0.5, 0.5], [0.9, 0.3, 0.6], [0.5, 0.8, 0.1], [1.0, 0.4, 0.6], [0.0, 0.5, 0.25], [0.95, 0.6, 0.5], [1.1, 0.5, 0.2], [0.97, -0.1, 0.5]])
+    eps = rec(std.expparams_dtype, [(m,) for m in [0, 1, 2, 5, 10, 50, 200]])
+    outcomes = np.array([0, 1])
+    il_mps = np.array([[0.98, 0.99, 0.5, 0.5], [0.9, 0.95, 0.45, 0.5], [0.7, 0.8, 0.3, 0.2], [1.0, 1.0, 0.5, 0.5], [0.99, 0.9, 0.6, 0.5], [1.2, 0.9, 0.3, 0.3]])
+    il_eps = rec(il.expparams_dtype, [(m, r) for m in [0, 1, 3, 20, 100] for r in [False, True]])
+
+    def block(model, mps, eps):
+        with np.errstate(all="ignore"):
+            L = model.likelihood(outcomes, mps, eps)
+            valid = model.are_models_valid(mps)
+            score = model.score(outcomes, mps, eps)
+            fisher = model.fisher_information(mps, eps)
+        np.random.seed(2024)
+        good = mps[valid]
+        sims = model.simulate_experiment(good, eps, repeat=4000)
+        return {
+            "n_modelparams": model.n_modelparams,
+            "modelparam_names": model.modelparam_names,
+            "expparams_dtype": [list(map(str, f)) for f in np.dtype(model.expparams_dtype).descr],
+            "n_outcomes": model.n_outcomes(eps[:1]),
+            "is_n_outcomes_constant": model.is_n_outcomes_constant,
+            "modelparams": mps,
+            "expparams": eps,
+            "L": L,
+            "are_models_valid": valid,
+            "score": score,
+            "fisher_information": fisher,
+            "simulate_shape_repeat3": list(model.simulate_experiment(good, eps, repeat=3).shape),
+            "simulate_mean_repeat4000": {"modelparams": good, "repeat": 4000, "mean": sims.mean(axis=0)},
+        }
+
+    bm = qi.BinomialModel(std)
+    b_eps = rec(bm.expparams_dtype, [(1, 30), (10, 30), (50, 100), (200, 7)])
+    counts = np.array([0, 3, 7, 15, 30])
+    bmps = mps[:5]
+    with np.errstate(all="ignore"):
+        b_L = bm.likelihood(counts, bmps, b_eps)
+    dbm = qi.DifferentiableBinomialModel(std)
+    good = mps[std.are_models_valid(mps)]
+    with np.errstate(all="ignore"):
+        d_fi = dbm.fisher_information(good, b_eps)
+    conv = {"F_to_p": [], "p_to_F": []}
+    for F, d in [(0.995, 2), (0.99, 2), (0.985, 4), (0.9, 8)]:
+        conv["F_to_p"].append({"F": F, "d": d, "p": rb_p(F, d)})
+    for p_, d in [(0.99, 2), (0.98, 4), (0.5, 2), (1.0, 3)]:
+        conv["p_to_F"].append({"p": p_, "d": d, "F": rb_F(p_, d)})
+    write(
+        "parity_rb.json",
+        "RandomizedBenchmarkingModel (standard and interleaved): likelihood, validity, score, Fisher information, simulate (shapes, statistics); BinomialModel(RB) counts; DifferentiableBinomialModel(RB) Fisher information; rb.p / rb.F",
+        False,
+        [
+            "m = qinfer.RandomizedBenchmarkingModel(); mi = qinfer.RandomizedBenchmarkingModel(interleaved=True)",
+            "L = m.likelihood(np.array([0, 1]), modelparams, expparams); m.are_models_valid(modelparams)",
+            "m.score(np.array([0, 1]), modelparams, expparams); m.fisher_information(modelparams, expparams)   # np.errstate(all='ignore')",
+            "np.random.seed(2024); m.simulate_experiment(valid modelparams, expparams, repeat=4000).mean(axis=0)",
+            "qinfer.BinomialModel(m).likelihood(counts, modelparams[:5], [(m, n_meas)])",
+            "qinfer.DifferentiableBinomialModel(m).fisher_information(valid modelparams, [(m, n_meas)])",
+            "qinfer.rb.p(F, d); qinfer.rb.F(p, d)",
+        ],
+        {"outcomes": outcomes, "binomial_counts": counts},
+        {
+            "standard": block(std, mps, eps),
+            "interleaved": block(il, il_mps, il_eps),
+            "binomial": {"expparams": b_eps, "modelparams": bmps, "counts": counts, "L": b_L},
+            "differentiable_binomial": {"expparams": b_eps, "modelparams": good, "fisher_information": d_fi},
+            "conversions": conv,
+        },
+        [
+            "Outcome 1 is survival: Pr(1) = A p^m + B; Pr(0) = 1 - (A p^m + B). The interleaved model decays with p_ref on reference sequences and p_tilde*p_ref on interleaved ones.",
+            "score is [idx_modelparam, idx_outcome, idx_model, idx_experiment]; at m = 0 the p-derivatives come from numpy's uint m-1 wrapping to 2**64-1: p**(2**64-1) is 0 for p < 1 (so the derivative is 0, as it should be) but inf for p > 1, giving NaN (A*0*inf) for those invalid particles; qinfer-rx returns the exact 0.",
+            "fisher_information is NaN where a likelihood is 0 (e.g. p = 1, A + B = 1, or m = 0 with A + B = 1), as numpy's 0 * inf; Infinity/NaN in score are kept.",
+            "Invalid rows (p > 1, A < 0, A + B > 1) are included in likelihood/score/fisher: QInfer computes them anyway; simulate uses the valid rows only.",
+            "simulate_mean_repeat4000 is statistical (numpy's RNG): compare with the exact survival A p^m + B within ~5 sqrt(s(1-s)/4000).",
+            "DifferentiableBinomialModel.score raises NotImplementedError in QInfer; qinfer-rx implements k s1 + (n - k) s0 and tests it against finite differences.",
+        ],
+    )
+
+
 SECTIONS = {
     "distributions": section_distributions,
+    "rb": section_rb,
 }
 
 if __name__ == "__main__":

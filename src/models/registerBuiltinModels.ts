@@ -4,10 +4,12 @@ import type { Registry } from '../registry/Registry.js';
 import { BinomialModel } from './BinomialModel.js';
 import { CoinModel } from './CoinModel.js';
 import { CostlyModel } from './CostlyModel.js';
+import { DifferentiableBinomialModel } from './DifferentiableBinomialModel.js';
 import type { ModelSpec } from './Model.js';
 import { MultiCosModel } from './MultiCosModel.js';
 import { NDieModel } from './NDieModel.js';
 import { NoisyCoinModel } from './NoisyCoinModel.js';
+import { RandomizedBenchmarkingModel } from './RandomizedBenchmarkingModel.js';
 import { RandomWalkModel } from './RandomWalkModel.js';
 import { SimpleInversionModel } from './SimpleInversionModel.js';
 import { SimplePrecessionModel } from './SimplePrecessionModel.js';
@@ -54,5 +56,7 @@ export function registerBuiltinModels(reg: Registry): Registry {
     'RandomWalkModel',
     (p, r) => new RandomWalkModel(r.createModel(specParam(p, 'underlyingModel')), r.createDistribution(specParam(p, 'stepDistribution'))),
   );
+  reg.registerModel('RandomizedBenchmarkingModel', (p) => new RandomizedBenchmarkingModel({ interleaved: p['interleaved'] as boolean | undefined }));
+  reg.registerModel('DifferentiableBinomialModel', (p, r) => new DifferentiableBinomialModel(r.createModel(specParam(p, 'underlyingModel'))));
   return reg;
 }
