@@ -22,6 +22,8 @@ export type { Matrix, ParticlesLike, RowMajor } from './util/particles.js';
 export { symmetricEigen, sqrtmPsd } from './util/symmetricEigen.js';
 export { checkCount } from './util/checkCount.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';
+export { isPromiseLike, thenMaybe } from './util/maybePromise.js';
+export type { MaybePromise } from './util/maybePromise.js';
 
 // --- models ---
 export type { Model, ModelSpec, OutcomesLike, DifferentiableModel } from './models/Model.js';
@@ -84,15 +86,22 @@ export { registerBuiltinDistributions } from './distributions/registerBuiltinDis
 // --- SMC updater, resampling ---
 export { ParticleDistribution } from './smc/ParticleDistribution.js';
 export { SMCUpdater } from './smc/SMCUpdater.js';
-export type { SMCUpdaterOptions, ZeroWeightPolicy } from './smc/SMCUpdater.js';
+export type { SMCUpdaterOptions } from './smc/SMCUpdater.js';
+export { isHostUpdater } from './smc/Updater.js';
+export type { HostUpdater, PosteriorEstimates, ResampleRequest, Updater, UpdateResult } from './smc/Updater.js';
+export {
+  checkDatum, checkResampleThresh, DEFAULT_RESAMPLE_THRESH, DEFAULT_ZERO_WEIGHT_THRESH, logTotalLikelihood, needsResample, resolveUpdatePolicy,
+  SMALL_NESS, warnClippedLikelihood, warnIfSmallNEss, warnResampleWithoutData, ZERO_WEIGHT_POLICIES, zeroWeightAction,
+} from './smc/updatePolicy.js';
+export type { UpdatePolicy, UpdatePolicyOptions, ZeroWeightAction, ZeroWeightPolicy } from './smc/updatePolicy.js';
 export { EPS, LIKELIHOOD_TOLERANCE } from './smc/constants.js';
 export { hypotheticalUpdate, bayesRisk, expectedInformationGain } from './smc/designQuantities.js';
 export type { HypotheticalUpdate } from './smc/designQuantities.js';
 export { posteriorMarginal, gaussianFilter1d } from './smc/posteriorMarginal.js';
 export type { PosteriorMarginalOptions } from './smc/posteriorMarginal.js';
 export type { Resampler, ResampleOptions, ResampledCloud } from './resamplers/Resampler.js';
-export { LiuWestResampler } from './resamplers/LiuWestResampler.js';
-export type { LiuWestOptions } from './resamplers/LiuWestResampler.js';
+export { LiuWestResampler, liuWestKernelWidth, liuWestParameters } from './resamplers/LiuWestResampler.js';
+export type { LiuWestOptions, LiuWestParameters } from './resamplers/LiuWestResampler.js';
 export { sortedUniforms, multinomialParents } from './resamplers/sortedUniforms.js';
 
 // --- heuristics ---

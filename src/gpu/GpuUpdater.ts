@@ -5,9 +5,12 @@ import { checkCount } from '../util/checkCount.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
-import { EPS } from '../smc/constants.js';
-import type { ZeroWeightPolicy } from '../smc/SMCUpdater.js';
-import { sqrtmPsd } from '../util/symmetricEigen.js';
+import { liuWestKernelWidth, liuWestParameters } from '../resamplers/LiuWestResampler.js';
+import type { ResampleRequest, Updater } from '../smc/Updater.js';
+import {
+  checkDatum, checkResampleThresh, logTotalLikelihood, needsResample, resolveUpdatePolicy, warnIfSmallNEss, warnResampleWithoutData,
+  zeroWeightAction, type UpdatePolicyOptions, type ZeroWeightPolicy,
+} from '../smc/updatePolicy.js';
 import { GpuHost, type GpuHostOptions } from './GpuHost.js';
 import type { GpuModel, GpuModelFactory } from './GpuModel.js';
 import { gpuModelFor } from './builtinGpuModels.js';
@@ -16,13 +19,11 @@ import { MAX_RESIDENT_PARAMS } from './residentShader.js';
 import { wireModel } from './wireModel.js';
 
 /** Options of {@link GpuUpdater} (those of `SMCUpdater` that apply, plus the GPU host's). */
-export interface GpuUpdaterOptions extends GpuHostOptions {
+export interface GpuUpdaterOptions extends GpuHostOptions, UpdatePolicyOptions {
   /** Run on this host (shared); it is then closed by its creator, not by the updater. */
   host?: GpuHost;
   /** Prior draw, resampling offsets and device seeds come from this generator. Default seed 0. */
   rng?: RngLike;
-  /** Resample when `n_ess < resampleThresh · n` (decided on the device); 0 disables. Default 0.5. */
-  resampleThresh?: number;
   /** Liu–West shrinkage `a` (default 0.98) and kernel width `h` (default `√(1 − a²)`). */
   a?: number;
   h?: number;
@@ -31,16 +32,12 @@ export interface GpuUpdaterOptions extends GpuHostOptions {
   postselect?: boolean;
   /** Covariance `zeroCovComp · I` used when the estimate is exactly zero (default 1e-10). */
   zeroCovComp?: number;
-  /** As `SMCUpdater` (default `'error'`). */
-  zeroWeightPolicy?: ZeroWeightPolicy;
-  /** `N ≤` this counts as all weights zero (default `10 · eps`). */
-  zeroWeightThresh?: number;
   onWarning?: WarningSink;
   /** GPU versions of user models, keyed by model name. */
   gpuModels?: Readonly<Record<string, GpuModelFactory>>;
 }
 
-/** What one datum did. */
+/** What one datum did (the contract's `UpdateResult` and the device's scalars). */
 export interface GpuUpdateResult {
   /** The Bayes normalisation `N = Σ_i w_i L_i` (float32 on the device). */
   readonly normalization: number;
@@ -82,6 +79,12 @@ let nextCloudId = 1;
  * Monte Carlo error. Supports two-outcome models with up to 4 parameters and no dynamics, whose
  * `canonicalize` is the identity (it is not applied on the device).
  *
+ * It implements the updater contract (`Updater`, asynchronously, `residence: 'device'`): the
+ * operators, `estimate({ updater })` and the performance trials take it like `SMCUpdater`, with
+ * the same option checks, zero-weight policies, resampling decision and warnings
+ * (`updatePolicy.ts`). One difference is kept: a datum is recorded only once accepted (a
+ * skipped or failed datum leaves `dataRecord` as it was).
+ *
  * @example
  * ```ts
  * import { SimplePrecessionModel, UniformDistribution, ExpParams } from 'qinfer-rx';
@@ -92,7 +95,8 @@ let nextCloudId = 1;
  * await up.close();
  * ```
  */
-export class GpuUpdater {
+export class GpuUpdater implements Updater {
+  readonly residence = 'device' as const;
   readonly model: Model;
   readonly nParticles: number;
   readonly host: GpuHost;
@@ -131,27 +135,16 @@ export class GpuUpdater {
       throw new QinferArgumentError('ERR_ARGUMENT', `GpuUpdater supports models with up to ${MAX_RESIDENT_PARAMS} parameters, got ${model.nModelparams}`);
     }
     if (model.hasDynamics) throw new QinferArgumentError('ERR_ARGUMENT', `GpuUpdater does not move particles by model dynamics ('${model.name}' has them); use SMCUpdater`);
-    const thresh = options.resampleThresh ?? 0.5;
-    if (!(thresh >= 0 && thresh <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `resampleThresh must be in [0, 1], got ${thresh}`);
-    this.a = options.a ?? 0.98;
-    if (!(this.a >= 0 && this.a <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `Liu–West a must be in [0, 1], got ${this.a}`);
-    this.h = options.h ?? Math.sqrt(1 - this.a * this.a);
-    if (!(this.h >= 0 && Number.isFinite(this.h))) throw new QinferArgumentError('ERR_ARGUMENT', `Liu–West h must be ≥ 0, got ${this.h}`);
-    this.maxiter = options.maxiter ?? 1000;
-    checkCount(this.maxiter, 'maxiter', true);
+    const policy = resolveUpdatePolicy(options);
+    ({ a: this.a, h: this.h, maxiter: this.maxiter, postselect: this.postselect, zeroCovComp: this.zeroCovComp } = liuWestParameters(options));
     this.model = model;
     this.nParticles = nParticles;
     this.prior = prior;
     this.rng = toRng(options.rng ?? 0);
-    this.resampleThresh = thresh;
-    this.postselect = options.postselect ?? true;
-    this.zeroCovComp = options.zeroCovComp ?? 1e-10;
-    this.zeroWeightPolicy = options.zeroWeightPolicy ?? 'error';
-    if (!['ignore', 'skip', 'warn', 'error', 'reset'].includes(this.zeroWeightPolicy)) {
-      throw new QinferArgumentError('ERR_ARGUMENT', `unknown zeroWeightPolicy '${String(this.zeroWeightPolicy)}'`);
-    }
+    this.resampleThresh = policy.resampleThresh;
+    this.zeroWeightPolicy = policy.zeroWeightPolicy;
     if (this.zeroWeightPolicy === 'reset' && prior === undefined) throw new QinferArgumentError('ERR_ARGUMENT', "zeroWeightPolicy 'reset' needs a prior");
-    this.zeroWeightThresh = options.zeroWeightThresh ?? 10 * EPS;
+    this.zeroWeightThresh = policy.zeroWeightThresh;
     this.onWarning = options.onWarning ?? ignoreWarnings;
     this.ownHost = options.host === undefined;
     this.host = options.host ?? new GpuHost(options);
@@ -232,9 +225,12 @@ export class GpuUpdater {
 
   /** `Σ ln N` over the normalisation record. */
   get logTotalLikelihood(): number {
-    let s = 0;
-    for (const N of this.normalizationRecord) s += Math.log(N);
-    return s;
+    return logTotalLikelihood(this.normalizationRecord);
+  }
+
+  /** Throws `ERR_SHAPE`/`ERR_OUTCOME` unless `eps` is one experiment and `outcome` one of its outcomes. */
+  checkDatum(outcome: number, eps: ExpParams): void {
+    checkDatum(this.model, outcome, eps);
   }
 
   /**
@@ -243,10 +239,7 @@ export class GpuUpdater {
    * input, `ERR_INVALID_LIKELIHOOD`, `ERR_ZERO_WEIGHTS` (policy `'error'`) or `ERR_GPU`.
    */
   async update(outcome: number, eps: ExpParams, checkForResample = true): Promise<GpuUpdateResult> {
-    if (eps.length !== 1) throw new QinferArgumentError('ERR_SHAPE', `update takes exactly one experiment, got ${eps.length}`);
-    if (!(outcome === 0 || outcome === 1)) {
-      throw new QinferArgumentError('ERR_OUTCOME', `outcome ${outcome} outside the model's outcomes 0..1`, { details: { outcome, nOutcomes: 2 } });
-    }
+    this.checkDatum(outcome, eps);
     this.gm.packExperiments(eps, this.e32);
     const acceptZero = this.zeroWeightPolicy !== 'error' && this.zeroWeightPolicy !== 'skip';
     const args: CloudStepArgs = {
@@ -259,25 +252,14 @@ export class GpuUpdater {
       throw new QinferError('ERR_INVALID_LIKELIHOOD', `${r.invalid} likelihood values were NaN or outside [0, 1] (outcome ${outcome})`, { details: { outcome, invalid: r.invalid } });
     }
     this.justResampled = false;
-    if (!(N > this.zeroWeightThresh)) {
-      switch (this.zeroWeightPolicy) {
-        case 'error':
-          throw new QinferError('ERR_ZERO_WEIGHTS', 'All particle weights are zero.', { details: { outcome, step: this.dataRecord.length } });
-        case 'skip':
-          return { normalization: N, nEss: this.nEss, accepted: false, resampled: false };
-        case 'warn':
-          this.onWarning({ category: 'zero-weights', message: 'All particle weights are zero. This will very likely fail quite badly.' });
-          break;
-        case 'reset':
-          this.onWarning({ category: 'zero-weights', message: 'All particle weights are zero. Resetting from initial prior.' });
-          await this.upload(this.drawPrior(), undefined, 'cloudUpload');
-          this.dataRecord.push(outcome);
-          this.normalizationRecord.push(N);
-          this.minNEss = Math.min(this.minNEss, this.nEss);
-          return { normalization: N, nEss: this.nEss, accepted: true, resampled: false };
-        case 'ignore':
-          break;
-      }
+    const action = zeroWeightAction(N, this, this.onWarning, { outcome, step: this.dataRecord.length });
+    if (action === 'skip') return { normalization: N, nEss: this.nEss, accepted: false, resampled: false };
+    if (action === 'reset') {
+      await this.upload(this.drawPrior(), undefined, 'cloudUpload');
+      this.dataRecord.push(outcome);
+      this.normalizationRecord.push(N);
+      this.minNEss = Math.min(this.minNEss, this.nEss);
+      return { normalization: N, nEss: this.nEss, accepted: true, resampled: false };
     }
     this.dataRecord.push(outcome);
     this.normalizationRecord.push(N);
@@ -285,7 +267,7 @@ export class GpuUpdater {
     if (this.nEss <= this.minNEss) this.minNEss = this.nEss;
     let resampled = false;
     if (checkForResample) {
-      if (this.nEss <= 10) this.onWarning({ category: 'approximation', message: `Extremely small n_ess encountered (${this.nEss}). Resampling is likely to fail. Consider adding particles, or resampling more often.` });
+      warnIfSmallNEss(this.nEss, this.onWarning);
       if (r.resampleFlag) {
         await this.resampleWith(r.prepared, r.prepared === undefined ? undefined : output);
         resampled = true;
@@ -299,6 +281,20 @@ export class GpuUpdater {
     await this.resampleWith(undefined, undefined);
   }
 
+  /**
+   * The contract's resampling check on the host: warns when `nEss ≤ 10`, resamples on the
+   * device when `nEss < threshold · n` (default `resampleThresh`). A `resampler` of the host
+   * cannot run here (`ERR_ARGUMENT`): the device runs Liu–West with this updater's parameters.
+   */
+  async maybeResample(request: ResampleRequest = {}): Promise<boolean> {
+    if (request.resampler !== undefined) throw new QinferArgumentError('ERR_ARGUMENT', 'GpuUpdater resamples on its device (Liu–West with its own a, h); it cannot take a host resampler');
+    const threshold = request.threshold === undefined ? this.resampleThresh : checkResampleThresh(request.threshold, 'resample threshold');
+    warnIfSmallNEss(this.nEss, this.onWarning);
+    if (!needsResample(this.nEss, this.nParticles, threshold)) return false;
+    await this.resample();
+    return true;
+  }
+
   private async resampleWith(prepared: CloudMoments | undefined, blocksOut: Uint8Array | undefined): Promise<void> {
     let moments = prepared, bytes = blocksOut;
     if (moments === undefined || bytes === undefined) {
@@ -308,18 +304,9 @@ export class GpuUpdater {
     }
     if (bytes === undefined) throw new QinferError('ERR_GPU', 'the GPU host returned no block sums');
     const blocks = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    if (this.justResampled) this.onWarning({ category: 'resampler', message: 'Resampling without additional data; this may not perform as desired.' });
+    if (this.justResampled) warnResampleWithoutData(this.onWarning);
     const d = this.model.nModelparams, n = this.nParticles;
-    let C = this.covarianceFrom(moments);
-    let fro = 0;
-    for (const c of C) fro += c * c;
-    if (fro === 0) {
-      this.onWarning({ category: 'resampler', message: 'Covariance has zero norm; adding in small covariance in resampler. Consider increasing n_particles to improve covariance estimates.' });
-      C = new Float64Array(d * d);
-      for (let p = 0; p < d; p++) C[p * d + p] = this.zeroCovComp;
-    }
-    const { S, error } = sqrtmPsd(C, d);
-    if (!Number.isFinite(error)) throw new QinferError('ERR_RESAMPLER', 'Non-finite matrix square root of the covariance in the Liu–West resampler', { details: { error } });
+    const hS = liuWestKernelWidth(this.covarianceFrom(moments), d, this, this.onWarning);
     // children per block: systematic over the blocks' weight fractions (float64 on the host)
     const offsets = new Uint32Array(blocks.length + 1);
     let total = 0;
@@ -333,7 +320,7 @@ export class GpuUpdater {
     }
     offsets[blocks.length] = n;
     const args: CloudResampleArgs = {
-      cloud: this.cloud, a: this.a, mu: moments.mean, hS: Array.from(S, (s) => s * this.h),
+      cloud: this.cloud, a: this.a, mu: moments.mean, hS: Array.from(hS),
       seed0: this.rng.nextUint32(), seed1: this.rng.nextUint32(), maxiter: this.maxiter, postselect: this.postselect,
     };
     await this.call('cloudResample', args, [offsets]);
@@ -365,8 +352,8 @@ export class GpuUpdater {
     return this.covarianceFrom(result);
   }
 
-  /** Mean and covariance from one device round trip. */
-  async estimates(): Promise<{ mean: Float64Array; covariance: Float64Array }> {
+  /** Mean and covariance from one device round trip (the covariance comes with the mean). */
+  async estimates(_options: { readonly covariance?: boolean } = {}): Promise<{ mean: Float64Array; covariance: Float64Array }> {
     const { result } = await this.call<CloudMoments>('cloudMoments', { cloud: this.cloud });
     return { mean: Float64Array.from(result.mean), covariance: this.covarianceFrom(result) };
   }

@@ -67,14 +67,12 @@ export class LiuWestResampler implements Resampler {
   private readonly onWarning: WarningSink;
 
   constructor(options: LiuWestOptions = {}) {
-    this.a = options.a ?? 0.98;
-    if (!(this.a >= 0 && this.a <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `Liu–West a must be in [0, 1], got ${this.a}`);
-    this.h = options.h ?? Math.sqrt(1 - this.a * this.a);
-    if (!(this.h >= 0) || !Number.isFinite(this.h)) throw new QinferArgumentError('ERR_ARGUMENT', `Liu–West h must be ≥ 0, got ${this.h}`);
-    this.maxiter = options.maxiter ?? 1000;
-    checkCount(this.maxiter, 'maxiter', true);
-    this.postselect = options.postselect ?? true;
-    this.zeroCovComp = options.zeroCovComp ?? 1e-10;
+    const p = liuWestParameters(options);
+    this.a = p.a;
+    this.h = p.h;
+    this.maxiter = p.maxiter;
+    this.postselect = p.postselect;
+    this.zeroCovComp = p.zeroCovComp;
     if (options.defaultNParticles !== undefined) checkCount(options.defaultNParticles, 'defaultNParticles');
     this.defaultNParticles = options.defaultNParticles;
     this.kernel = options.kernel ?? ((out, rng) => rng.fillNormal(out));
@@ -92,17 +90,8 @@ export class LiuWestResampler implements Resampler {
     if (!mu.every(Number.isFinite)) throw new QinferError('ERR_RESAMPLER', 'the mean of the particle cloud is not finite', { details: { mean: Array.from(mu) } });
     // Two-pass covariance: identical particles give exactly 0 (QInfer's one-pass estimate can
     // round to ±1e-17 there, and a negative one would collapse the cloud instead of the fallback).
-    let C = options.precomputedCov ?? dist.estCovarianceCentered();
-    if (C.every((c) => c === 0)) {
-      this.onWarning({ category: 'resampler', message: 'Covariance has zero norm; adding in small covariance in resampler. Consider increasing n_particles to improve covariance estimates.' });
-      C = new Float64Array(d * d);
-      for (let p = 0; p < d; p++) C[p * d + p] = this.zeroCovComp;
-    }
-    const { S, error } = sqrtmPsd(C, d);
-    if (!Number.isFinite(error)) {
-      throw new QinferError('ERR_RESAMPLER', 'Non-finite matrix square root of the covariance in the Liu–West resampler', { details: { error } });
-    }
-    const hS = S.map((s) => s * this.h);
+    const C = options.precomputedCov ?? dist.estCovarianceCentered();
+    const hS = liuWestKernelWidth(C, d, this, this.onWarning);
     const a = this.a, x = dist.locations, w = dist.particleWeights;
     const parents = multinomialParents(w, n, rng);
     // m_i = a x_{j_i} + (1 − a) μ
@@ -136,6 +125,61 @@ export class LiuWestResampler implements Resampler {
     }
     return { locations: out, weights: new Float64Array(n).fill(1 / n), nParticles: n };
   }
+}
+
+/** The Liu–West parameters, with QInfer's defaults. */
+export interface LiuWestParameters {
+  readonly a: number;
+  readonly h: number;
+  readonly maxiter: number;
+  readonly postselect: boolean;
+  readonly zeroCovComp: number;
+}
+
+/**
+ * The Liu–West parameters with their defaults, validated — shared by every host of the
+ * resampler (this one, the GPU-resident updater): `a ∈ [0, 1]` (default 0.98), `h ≥ 0` finite
+ * (default `√(1 − a²)`), `maxiter` a non-negative integer (default 1000), `postselect`
+ * (default true), `zeroCovComp` (default 1e-10). Bad values throw `ERR_ARGUMENT` /
+ * `ERR_PARTICLE_COUNT`.
+ *
+ * @example
+ * ```ts
+ * liuWestParameters({ a: 0.9 }).h; // √(1 − 0.81) ≈ 0.436
+ * ```
+ */
+export function liuWestParameters(options: { a?: number; h?: number; maxiter?: number; postselect?: boolean; zeroCovComp?: number }): LiuWestParameters {
+  const a = options.a ?? 0.98;
+  if (!(a >= 0 && a <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `Liu–West a must be in [0, 1], got ${a}`);
+  const h = options.h ?? Math.sqrt(1 - a * a);
+  if (!(h >= 0) || !Number.isFinite(h)) throw new QinferArgumentError('ERR_ARGUMENT', `Liu–West h must be ≥ 0, got ${h}`);
+  const maxiter = options.maxiter ?? 1000;
+  checkCount(maxiter, 'maxiter', true);
+  return { a, h, maxiter, postselect: options.postselect ?? true, zeroCovComp: options.zeroCovComp ?? 1e-10 };
+}
+
+/**
+ * The kernel of the Liu–West move, `h · sqrtm_psd(C)` (`[d·d]`, row-major), with QInfer's
+ * fallback: a covariance of zero norm is replaced by `zeroCovComp · I` with a `resampler`
+ * warning. A non-finite square root is `ERR_RESAMPLER`.
+ *
+ * @example
+ * ```ts
+ * liuWestKernelWidth(Float64Array.of(4), 1, { h: 0.2, zeroCovComp: 1e-10 }, sink); // Float64Array [0.4]
+ * ```
+ */
+export function liuWestKernelWidth(C: Float64Array, d: number, p: Pick<LiuWestParameters, 'h' | 'zeroCovComp'>, onWarning: WarningSink): Float64Array {
+  let cov = C;
+  if (cov.every((c) => c === 0)) {
+    onWarning({ category: 'resampler', message: 'Covariance has zero norm; adding in small covariance in resampler. Consider increasing n_particles to improve covariance estimates.' });
+    cov = new Float64Array(d * d);
+    for (let q = 0; q < d; q++) cov[q * d + q] = p.zeroCovComp;
+  }
+  const { S, error } = sqrtmPsd(cov, d);
+  if (!Number.isFinite(error)) {
+    throw new QinferError('ERR_RESAMPLER', 'Non-finite matrix square root of the covariance in the Liu–West resampler', { details: { error } });
+  }
+  return S.map((s) => s * p.h);
 }
 
 /** `dst[r] = m[rows[r]] + hS · z[r]` for `r < k` (`rows` null: the identity). */

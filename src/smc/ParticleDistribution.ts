@@ -130,8 +130,31 @@ export class ParticleDistribution implements Distribution {
    * `√(C_pp C_qq)`. Warns (category `approximation`) when an eigenvalue is negative.
    */
   estCovarianceMtx(corr = false): Matrix {
+    return this.covarianceAbout(this.estMean(), corr);
+  }
+
+  /**
+   * The posterior moments of one step from one mean pass: `mean = Σ w_i x_i` and, when
+   * `covariance`, `Σ w_i x_i x_iᵀ − μ μᵀ` about that mean (the values of {@link estMean} and
+   * {@link estCovarianceMtx}, with the same warnings).
+   *
+   * @example
+   * ```ts
+   * const { mean, covariance } = pd.estimates({ covariance: true });
+   * ```
+   */
+  estimates(options: { readonly covariance?: boolean } = {}): { mean: Float64Array; covariance?: Float64Array } {
+    const mean = this.estMean();
+    return options.covariance === true ? { mean, covariance: this.covarianceAbout(mean, false).data } : { mean };
+  }
+
+  /** Copies of the locations (`[n·d]`, row-major) and the weights. */
+  particles(): { locations: Float64Array; weights: Float64Array } {
+    return { locations: this._x.slice(0, this._n * this._d), weights: this._w.slice(0, this._n) };
+  }
+
+  private covarianceAbout(mu: Float64Array, corr: boolean): Matrix {
     const d = this._d, x = this._x, w = this._w;
-    const mu = this.estMean();
     const c = new Float64Array(d * d);
     for (let i = 0; i < this._n; i++) {
       const wi = w[i]!, o = i * d;

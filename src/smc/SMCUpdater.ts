@@ -11,17 +11,18 @@ import { neumaierError } from '../util/compensatedSum.js';
 import { matrix, toRowMajor } from '../util/particles.js';
 import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
 import { ParticleDistribution } from './ParticleDistribution.js';
+import type { HostUpdater, ResampleRequest, UpdateResult } from './Updater.js';
+import {
+  checkDatum, checkResampleThresh, logTotalLikelihood, needsResample, resolveUpdatePolicy, warnClippedLikelihood, warnIfSmallNEss,
+  warnResampleWithoutData, zeroWeightAction, type UpdatePolicyOptions, type ZeroWeightPolicy,
+} from './updatePolicy.js';
 import { bayesRisk, expectedInformationGain, hypotheticalUpdate, type HypotheticalUpdate } from './designQuantities.js';
 import { posteriorMarginal, type PosteriorMarginalOptions } from './posteriorMarginal.js';
 
-/** What {@link SMCUpdater.update} does when every weight becomes (numerically) zero. */
-export type ZeroWeightPolicy = 'ignore' | 'skip' | 'warn' | 'error' | 'reset';
-
-const ZERO_WEIGHT_POLICIES: readonly ZeroWeightPolicy[] = ['ignore', 'skip', 'warn', 'error', 'reset'];
-
+export type { ZeroWeightPolicy } from './updatePolicy.js';
 
 /** Options of {@link SMCUpdater} (QInfer's constructor arguments, camel-cased). */
-export interface SMCUpdaterOptions {
+export interface SMCUpdaterOptions extends UpdatePolicyOptions {
   /** The generator of every random draw (prior, resampling); a number seeds a new one. Default seed 0. */
   rng?: RngLike;
   /**
@@ -32,12 +33,6 @@ export interface SMCUpdaterOptions {
   resampler?: Resampler;
   /** Deprecated in QInfer: builds `LiuWestResampler({ a })`; giving it with `resampler` is an error. */
   resampleA?: number;
-  /** Resample when `nEss < nParticles · resampleThresh` (strict); 0 disables. Default 0.5. */
-  resampleThresh?: number;
-  /** Default `'error'`. */
-  zeroWeightPolicy?: ZeroWeightPolicy;
-  /** All weights count as zero when their sum is ≤ this. Default `10 · eps = 2.22e-15`. */
-  zeroWeightThresh?: number;
   /** Canonicalise particles after reset and each resampling. Default true. */
   canonicalize?: boolean;
   /** Receives approximation, resampler and zero-weight warnings. */
@@ -55,6 +50,10 @@ export interface SMCUpdaterOptions {
  *
  * `update` follows QInfer's exact order; it is also available in the two stages the reactive
  * pipeline uses: {@link applyLikelihood} (given `L`, computed anywhere) and {@link maybeResample}.
+ * It implements the updater contract ({@link HostUpdater}, synchronously): the operators,
+ * `estimate()` and the performance trials take it or the GPU-resident `GpuUpdater`. Option
+ * checks, zero-weight policies, the resampling decision and the warnings are those of
+ * `updatePolicy.ts`, shared with every updater.
  * Per-update work allocates nothing proportional to the particle count except when resampling.
  *
  * Decisions on QInfer's quirks (spec): the normalisation record holds numbers, not length-1
@@ -71,7 +70,8 @@ export interface SMCUpdaterOptions {
  * up.estMean(); // posterior mean of ω
  * ```
  */
-export class SMCUpdater extends ParticleDistribution {
+export class SMCUpdater extends ParticleDistribution implements HostUpdater {
+  readonly residence = 'host' as const;
   readonly model: Model;
   readonly prior: Distribution;
   readonly rng: Rng;
@@ -101,20 +101,15 @@ export class SMCUpdater extends ParticleDistribution {
     if (options.resampler !== undefined && options.resampleA !== undefined) {
       throw new QinferArgumentError('ERR_ARGUMENT', 'give either resampler or resampleA, not both');
     }
-    const thresh = options.resampleThresh ?? 0.5;
-    if (!(thresh >= 0 && thresh <= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `resampleThresh must be in [0, 1], got ${thresh}`);
-    const policy = options.zeroWeightPolicy ?? 'error';
-    if (!ZERO_WEIGHT_POLICIES.includes(policy)) {
-      throw new QinferArgumentError('ERR_ARGUMENT', `unknown zeroWeightPolicy '${String(policy)}' (one of ${ZERO_WEIGHT_POLICIES.join(', ')})`);
-    }
+    const policy = resolveUpdatePolicy(options);
     this.model = model;
     this.prior = prior;
     this.rng = toRng(options.rng ?? 0);
     this.resampler =
       options.resampler ?? new LiuWestResampler({ a: options.resampleA, onWarning: options.onWarning });
-    this.resampleThresh = thresh;
-    this.zeroWeightPolicy = policy;
-    this.zeroWeightThresh = options.zeroWeightThresh ?? 10 * EPS;
+    this.resampleThresh = policy.resampleThresh;
+    this.zeroWeightPolicy = policy.zeroWeightPolicy;
+    this.zeroWeightThresh = policy.zeroWeightThresh;
     this.canonicalizeParticles = options.canonicalize ?? true;
     this.minNEss = nParticles;
     this.reset({ nParticles });
@@ -159,18 +154,12 @@ export class SMCUpdater extends ParticleDistribution {
 
   /** `Σ ln N_k` over the normalisation record: the log evidence of the data so far. */
   get logTotalLikelihood(): number {
-    let s = 0;
-    for (const N of this.normalizationRecord) s += Math.log(N);
-    return s;
+    return logTotalLikelihood(this.normalizationRecord);
   }
 
   /** Throws unless `eps` holds one experiment and `outcome` is one of its outcomes (`ERR_SHAPE`, `ERR_OUTCOME`). */
   checkDatum(outcome: number, eps: ExpParams): void {
-    if (eps.length !== 1) throw new QinferArgumentError('ERR_SHAPE', `update takes exactly one experiment, got ${eps.length}`);
-    const nO = this.model.nOutcomes(eps, 0);
-    if (!Number.isInteger(outcome) || outcome < 0 || outcome >= nO) {
-      throw new QinferArgumentError('ERR_OUTCOME', `outcome ${outcome} outside the model's outcomes 0..${nO - 1}`, { details: { outcome, nOutcomes: nO } });
-    }
+    checkDatum(this.model, outcome, eps);
   }
 
   /**
@@ -186,10 +175,11 @@ export class SMCUpdater extends ParticleDistribution {
   }
 
   /** Bayes update for one datum, in QInfer's order (spec §3.2); resamples when needed. */
-  update(outcome: number, eps: ExpParams, checkForResample = true): void {
+  update(outcome: number, eps: ExpParams, checkForResample = true): UpdateResult {
     const L = this.likelihoodOf(outcome, eps);
     // A skipped datum ends the update, as in QInfer (no n_ess warning, no resampling).
-    if (this.applyLikelihood(outcome, eps, L) && checkForResample) this.resampleIfNeeded(this.lastNEss);
+    const accepted = this.applyLikelihood(outcome, eps, L);
+    return { accepted, resampled: accepted && checkForResample && this.resampleIfNeeded(this.lastNEss, this.resampler, this.resampleThresh) };
   }
 
   /**
@@ -222,25 +212,14 @@ export class SMCUpdater extends ParticleDistribution {
       N = t;
     }
     N += comp;
-    if (clipped) this.onWarning({ category: 'approximation', message: 'Negative weights occured in particle approximation. Smallest weight observed == 0. Clipping weights.' });
-    if (N <= this.zeroWeightThresh) {
-      switch (this.zeroWeightPolicy) {
-        case 'ignore':
-          break;
-        case 'skip':
-          return false;
-        case 'warn':
-          this.onWarning({ category: 'zero-weights', message: 'All particle weights are zero. This will very likely fail quite badly.' });
-          break;
-        case 'error':
-          throw new QinferError('ERR_ZERO_WEIGHTS', 'All particle weights are zero.', { details: { outcome, step: this.dataRecord.length - 1 } });
-        case 'reset':
-          this.onWarning({ category: 'zero-weights', message: 'All particle weights are zero. Resetting from initial prior.' });
-          this.reset();
-          this.normalizationRecord.push(N);
-          this.afterWeights(eps);
-          return true;
-      }
+    if (clipped) warnClippedLikelihood(this.onWarning);
+    const action = zeroWeightAction(N, this, this.onWarning, { outcome, step: this.dataRecord.length - 1 });
+    if (action === 'skip') return false;
+    if (action === 'reset') {
+      this.reset();
+      this.normalizationRecord.push(N);
+      this.afterWeights(eps);
+      return true;
     }
     // One pass: the new weights and Σw² (compensated, in the same order as the nEss getter).
     const div = Math.abs(N) < EPS ? 1 : N;
@@ -271,18 +250,23 @@ export class SMCUpdater extends ParticleDistribution {
 
   /** True when `nEss < n · resampleThresh` (strict). */
   get needsResample(): boolean {
-    return this.nEss < this._n * this.resampleThresh;
+    return needsResample(this.nEss, this._n, this.resampleThresh);
   }
 
-  /** QInfer's `_maybe_resample`: warns when `nEss ≤ 10`, resamples when {@link needsResample}. */
-  maybeResample(): boolean {
-    return this.resampleIfNeeded(this.nEss);
+  /**
+   * QInfer's `_maybe_resample`: warns when `nEss ≤ 10`, resamples when `nEss < threshold · n`
+   * (strict) — with the updater's resampler and `resampleThresh` unless `request` names others.
+   * Returns whether it resampled.
+   */
+  maybeResample(request: ResampleRequest = {}): boolean {
+    const threshold = request.threshold === undefined ? this.resampleThresh : checkResampleThresh(request.threshold, 'resample threshold');
+    return this.resampleIfNeeded(this.nEss, request.resampler ?? this.resampler, threshold);
   }
 
-  private resampleIfNeeded(ness: number): boolean {
-    if (ness <= 10) this.onWarning({ category: 'approximation', message: `Extremely small n_ess encountered (${ness}). Resampling is likely to fail. Consider adding particles, or resampling more often.` });
-    if (ness < this._n * this.resampleThresh) {
-      this.resample();
+  private resampleIfNeeded(ness: number, resampler: Resampler, threshold: number): boolean {
+    warnIfSmallNEss(ness, this.onWarning);
+    if (needsResample(ness, this._n, threshold)) {
+      this.resample(resampler);
       return true;
     }
     return false;
@@ -290,7 +274,7 @@ export class SMCUpdater extends ParticleDistribution {
 
   /** Resamples now (spec §3.3), with the updater's resampler or the one given. */
   resample(resampler: Resampler = this.resampler): void {
-    if (this.justResampled) this.onWarning({ category: 'resampler', message: 'Resampling without additional data; this may not perform as desired.' });
+    if (this.justResampled) warnResampleWithoutData(this.onWarning);
     this.justResampled = true;
     this.resampleCount += 1;
     const cloud = resampler.resample(this.model, this, this.rng);
