@@ -12,6 +12,7 @@ export type { QinferErrorCode, QinferErrorOptions } from './errors/QinferError.j
 export { ignoreWarnings } from './errors/warn.js';
 export type { QinferWarning, WarningSink } from './errors/warn.js';
 export { abortError } from './errors/abortError.js';
+export { importOptionalPeers, isModuleNotFound, missingPeerError } from './errors/optionalPeer.js';
 export { Rng, toRng } from './rng/Rng.js';
 export type { RngLike } from './rng/Rng.js';
 export { deriveSeed } from './rng/deriveSeed.js';
@@ -24,6 +25,7 @@ export { checkCount } from './util/checkCount.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';
 export { isPromiseLike, thenMaybe } from './util/maybePromise.js';
 export type { MaybePromise } from './util/maybePromise.js';
+export { formatUncertainty, powerOfTen } from './util/formatUncertainty.js';
 
 // --- models ---
 export type { Model, ModelSpec, OutcomesLike, DifferentiableModel } from './models/Model.js';
@@ -52,6 +54,8 @@ export { DifferentiableBinomialModel } from './models/DifferentiableBinomialMode
 export { binomialPmf } from './models/binomialPmf.js';
 export { fisherInformationFromScore } from './models/fisherInformation.js';
 export { registerBuiltinModels } from './models/registerBuiltinModels.js';
+export { unicodeName, formatUnit, modelparamLabel } from './models/modelparamLabel.js';
+export type { ModelparamLabelOptions } from './models/modelparamLabel.js';
 
 // --- distributions ---
 export type { Distribution, DistributionSpec } from './distributions/Distribution.js';
@@ -99,6 +103,9 @@ export { hypotheticalUpdate, bayesRisk, expectedInformationGain } from './smc/de
 export type { HypotheticalUpdate } from './smc/designQuantities.js';
 export { posteriorMarginal, gaussianFilter1d } from './smc/posteriorMarginal.js';
 export type { PosteriorMarginalOptions } from './smc/posteriorMarginal.js';
+export { credibleInterval } from './smc/credibleInterval.js';
+export type { WeightedCloud } from './smc/credibleInterval.js';
+export { kdeBandwidth } from './smc/kdeBandwidth.js';
 export type { Resampler, ResampleOptions, ResampledCloud } from './resamplers/Resampler.js';
 export { LiuWestResampler, liuWestKernelWidth, liuWestParameters } from './resamplers/LiuWestResampler.js';
 export type { LiuWestOptions, LiuWestParameters } from './resamplers/LiuWestResampler.js';

@@ -100,8 +100,9 @@ describe('qinfer-rx perf', () => {
     expect(csv.length).toBe(1 + 4 * 5);
     expect(csv.slice(1).every((l) => l.startsWith('50,'))).toBe(true);
     const svg = svgFacts(readFileSync(join(dir, 'sub/risk.svg'), 'utf8'));
-    expect(svg.axes).toEqual(["X-axis titled 'Number of experiments' for a linear scale", "Y-axis titled 'Bayes risk' for a log scale"]);
-    expect(svg.lines).toBe(1);
+    expect(svg.axes).toEqual(["X-axis titled 'Number of experiments' for a linear scale", "Y-axis titled 'Loss' for a log scale"]);
+    expect(svg.lines).toBe(2); // the median and the mean (Bayes risk) …
+    expect(svg.areas).toBe(1); // … over the interquartile band
     expect(r.err).toContain('50 particles: 4/4 trials (0 failed)');
     expect(r.out).toMatch(/Bayes risk/);
     expect(r.out).toMatch(/50 particles\s+4\s+0\s/);
@@ -123,7 +124,7 @@ describe('qinfer-rx perf', () => {
     // The same run through the library gives the same losses.
     const alone = runTrial({ model: { name: 'SimplePrecessionModel', params: {} }, prior: doc.settings.prior, heuristic: doc.settings.heuristic, nParticles: 60, nExp: 4, index: 2, seed: b.seeds[2] }, builtInRegistry());
     expect(b.records.loss[2]).toEqual(Array.from(alone.loss));
-    expect(svgFacts(readFileSync(join(dir, 'multi.svg'), 'utf8')).lines).toBe(2);
+    expect(svgFacts(readFileSync(join(dir, 'multi.svg'), 'utf8')).lines).toBe(4); // median and mean per run
     expect(r.out.match(/particles/g)!.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -199,12 +200,21 @@ describe('qinfer-rx estimate', () => {
     expect(r.code).toBe(EXIT.ok);
     const steps = r.out.split('\n').filter((l) => /^\s+\d+\s/.test(l));
     expect(steps.map((l) => Number(l.trim().split(/\s+/)[0]))).toEqual([10, 20, 30]);
-    const m = /final estimate after 30 experiments: ω = ([\d.e-]+) ± ([\d.e-]+)/.exec(r.out);
+    expect(r.out).toContain('final estimate after 30 experiments (posterior mean(σ), 95 % credible interval;');
+    // ω = 0.4203(12) rad/[t]   [0.4180, 0.4226]: the value to the digits σ supports, the interval to the same digits
+    const m = /\n  ω = (\d\.(\d+))\((\d{1,2})\) rad\/\[t\]   \[(\d\.(\d+)), (\d\.(\d+))\]\n/.exec(r.out);
     expect(m).not.toBeNull();
-    expect(Math.abs(Number(m![1]) - 0.42)).toBeLessThan(0.05);
+    const [, value, decimals, sdDigits, lo, loDecimals, hi, hiDecimals] = m!;
+    const sd = Number(sdDigits) * 10 ** -decimals!.length;
+    expect(Math.abs(Number(value) - 0.42)).toBeLessThan(Math.max(0.05, 5 * sd));
+    expect([loDecimals!.length, hiDecimals!.length]).toEqual([decimals!.length, decimals!.length]);
+    expect(Number(lo)).toBeLessThan(Number(value));
+    expect(Number(hi)).toBeGreaterThan(Number(value));
     const svg = readFileSync(join(dir, 'post.svg'), 'utf8');
-    expect(svgFacts(svg).areas).toBe(1);
-    expect(svgFacts(svg).axes[0]).toBe("X-axis titled 'ω' for a linear scale");
+    expect(svgFacts(svg).areas).toBe(1); // the smoothed density, over the raw one as a line
+    expect(svgFacts(svg).lines).toBe(2); // the raw density, and the outline of the smoothed area
+    expect(svgFacts(svg).axes[0]).toMatch(/^X-axis titled 'ω (− [\d.]+ \(10[⁻⁰-⁹]+ )?\(?rad\/\[t\]\)' for a linear scale/);
+    expect(svg).toContain('95 % credible interval');
   });
 });
 

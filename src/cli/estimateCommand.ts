@@ -2,11 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { asyncScheduler, lastValueFrom, tap } from 'rxjs';
 import { estimate } from '../../operators/estimate.js';
-import { QinferArgumentError } from '../errors/QinferError.js';
+import { isQinferError, QinferArgumentError } from '../errors/QinferError.js';
 import type { ExpRecord } from '../expparams/ExpParams.js';
 import { TRIAL_STREAMS } from '../perf/trialStreams.js';
+import { formatUnit, unicodeName } from '../models/modelparamLabel.js';
 import { posteriorMarginalChart } from '../plot/posteriorMarginalChart.js';
 import { renderVegaLiteSvg } from '../plot/renderVegaLiteSvg.js';
+import { credibleInterval } from '../smc/credibleInterval.js';
+import { kdeBandwidth } from '../smc/kdeBandwidth.js';
+import { formatUncertainty } from '../util/formatUncertainty.js';
 import type { Registry } from '../registry/Registry.js';
 import { Rng } from '../rng/Rng.js';
 import { SMCUpdater } from '../smc/SMCUpdater.js';
@@ -14,6 +18,9 @@ import type { CliIo } from './CliIo.js';
 import { fmt } from './formatSummary.js';
 import { dryRun, modelArgs, type ModelOptionValues } from './modelArgs.js';
 import { parseCount } from './parseArgs.js';
+
+/** Probability of the credible intervals printed and plotted. */
+const CREDIBLE_LEVEL = 0.95;
 
 /** `qinfer-rx estimate` options as commander gives them. */
 export interface EstimateCommandOptions extends ModelOptionValues {
@@ -23,20 +30,6 @@ export interface EstimateCommandOptions extends ModelOptionValues {
   readonly every?: string;
   readonly plot?: string;
   readonly plotParam: string;
-}
-
-const GREEK: Record<string, string> = { omega: 'ω', alpha: 'α', beta: 'β', gamma: 'γ', theta: 'θ', phi: 'φ', lambda: 'λ', tau: 'τ' };
-
-/**
- * A LaTeX parameter name made readable in a terminal (`\\omega` → `ω`, `T_2^{-1}` → `T_2^-1`).
- *
- * @example
- * ```ts
- * plainName('T_2^{-1}'); // 'T_2^-1'
- * ```
- */
-export function plainName(latex: string): string {
-  return latex.replace(/\\([a-zA-Z]+)/g, (_, w: string) => GREEK[w] ?? w).replace(/[{}$]/g, '');
 }
 
 function formatExperiment(e: ExpRecord | undefined): string {
@@ -76,12 +69,14 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
   const truth = m.trueModelparams ?? Array.from(prior.sample(1, rng.split(TRIAL_STREAMS.trueParams)).data.subarray(0, nP));
   const updater = new SMCUpdater(m.built, nParticles, prior, { rng: rng.split(TRIAL_STREAMS.updater) });
   const heuristic = registry.createHeuristic(m.heuristic, updater, rng.split(TRIAL_STREAMS.heuristic));
-  const names = m.built.modelparamNames.map(plainName);
+  const names = m.built.modelparamNames.map(unicodeName);
+  const units = names.map((_, p) => formatUnit(m.built.modelparamUnits?.[p] ?? ''));
+  const withUnit = (text: string, p: number): string => (units[p] === '' ? text : `${text} ${units[p]}`);
   const out = (s: string): void => void io.stdout.write(s);
   out(`qinfer-rx estimate: ${m.model.name}, ${nParticles} particles, ${nExp} experiments, ${m.heuristic.name}, seed ${seed}\n`);
-  out(`true: ${names.map((n, p) => `${n} = ${fmt(truth[p]!)}`).join(', ')}\n`);
-  const meanSd = (mean: Float64Array, cov: Float64Array): string =>
-    names.map((n, p) => `${n} = ${fmt(mean[p]!)} ± ${fmt(Math.sqrt(Math.max(0, cov[p * nP + p]!)))}`).join(', ');
+  out(`true: ${names.map((n, p) => withUnit(`${n} = ${fmt(truth[p]!)}`, p)).join(', ')}\n`);
+  const sd = (cov: Float64Array, p: number): number => Math.sqrt(Math.max(0, cov[p * nP + p]!));
+  const meanSd = (mean: Float64Array, cov: Float64Array): string => names.map((n, p) => `${n} = ${formatUncertainty(mean[p]!, sd(cov, p))}`).join(', ');
 
   const last = await lastValueFrom(
     estimate({ updater, heuristic, nExperiments: nExp, trueParams: truth, rng: rng.split(TRIAL_STREAMS.simulation), scheduler: asyncScheduler }).pipe(
@@ -92,18 +87,35 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
       }),
     ),
   );
-  out(`final estimate after ${nExp} experiments: ${meanSd(last.mean, last.covariance)} (${last.resampleCount} resamplings)\n`);
+  out(`final estimate after ${nExp} experiments (posterior mean(σ), ${CREDIBLE_LEVEL * 100} % credible interval; ${last.resampleCount} resamplings):\n`);
+  for (let p = 0; p < nP; p++) {
+    const value = formatUncertainty(last.mean[p]!, sd(last.covariance, p));
+    const { lo, hi } = credibleInterval(updater, p, CREDIBLE_LEVEL);
+    const decimals = /\.(\d+)\(/.exec(value)?.[1]?.length; // the interval to the estimate's digits
+    const bound = (v: number): string => (decimals === undefined || value.includes('e') ? fmt(v) : v.toFixed(decimals));
+    out(`  ${withUnit(`${names[p]} = ${value}`, p)}   [${bound(lo)}, ${bound(hi)}]\n`);
+  }
   if (plotPath !== undefined) {
-    const marginal = updater.posteriorMarginal({ idx: plotParam, res: 200 });
-    const spec = posteriorMarginalChart(marginal, {
+    const raw = updater.posteriorMarginal({ idx: plotParam, res: 200 });
+    const smoothed = updater.posteriorMarginal({ idx: plotParam, res: 200, smoothing: kdeBandwidth(sd(last.covariance, plotParam), updater.nEss) });
+    const spec = posteriorMarginalChart(raw, {
       paramName: names[plotParam]!,
+      unit: units[plotParam]!,
+      smoothed,
+      interval: { ...credibleInterval(updater, plotParam, CREDIBLE_LEVEL), level: CREDIBLE_LEVEL },
       trueValue: truth[plotParam]!,
       mean: last.mean[plotParam]!,
       title: `${m.model.name}: posterior after ${nExp} experiments`,
     });
-    mkdirSync(dirname(plotPath), { recursive: true });
-    writeFileSync(plotPath, await renderVegaLiteSvg(spec));
-    out(`plot: ${plotPath}\n`);
+    try {
+      const svg = await renderVegaLiteSvg(spec);
+      mkdirSync(dirname(plotPath), { recursive: true });
+      writeFileSync(plotPath, svg);
+      out(`plot: ${plotPath}\n`);
+    } catch (e) {
+      if (!isQinferError(e, 'ERR_MISSING_PEER')) throw e;
+      io.stderr.write(`plot not written: ${e.message}\n`);
+    }
   }
   return 0;
 }

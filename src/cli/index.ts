@@ -13,3 +13,4 @@ export type { CliCommandEntry, CliCommandRunner } from './cliCommands.js';
 export { createProgressReporter, progressLine, formatDuration } from './progressReporter.js';
 export type { ProgressMode, ProgressReporter } from './progressReporter.js';
 export { formatSummary } from './formatSummary.js';
+export { packageVersion } from './packageVersion.js';

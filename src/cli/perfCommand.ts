@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { lastValueFrom } from 'rxjs';
-import { QinferArgumentError } from '../errors/QinferError.js';
+import { isQinferError, QinferArgumentError } from '../errors/QinferError.js';
 import { performanceTableToCSV, performanceTableToJSON } from '../perf/exportPerformanceTable.js';
 import { checkPerfTestOptions, type PerfTestOptions } from '../perf/PerfTestOptions.js';
 import { perfTestMultiple } from '../perf/perfTestMultiple.js';
@@ -138,11 +138,21 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   }
   if (plotPath !== undefined && summarised.length > 0) {
     const spec = bayesRiskChart(
-      summarised.map((r) => ({ label: r.label, risk: r.table.bayesRisk() })),
-      { title: `${m.built.name}: Bayes risk over ${nTrials} trials` },
+      summarised.map((r) => ({
+        label: r.label,
+        risk: r.table.bayesRisk(),
+        median: r.table.lossQuantile(0.5),
+        quartiles: [r.table.lossQuantile(0.25), r.table.lossQuantile(0.75)] as const,
+      })),
+      { title: `${m.built.name}: loss over ${nTrials} trials` },
     );
-    writeFile(plotPath, await renderVegaLiteSvg(spec));
-    io.stdout.write(`plot:  ${plotPath}\n`);
+    try {
+      writeFile(plotPath, await renderVegaLiteSvg(spec));
+      io.stdout.write(`plot:  ${plotPath}\n`);
+    } catch (e) {
+      if (!isQinferError(e, 'ERR_MISSING_PEER')) throw e;
+      io.stderr.write(`plot not written: ${e.message}\n`);
+    }
   }
   return runs.some((r) => r.table.nValid === 0) ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { CLI_COMMANDS, type CliCommandEntry } from './cliCommands.js';
 import type { CliIo } from './CliIo.js';
 import { estimateCommand, type EstimateCommandOptions } from './estimateCommand.js';
 import { perfCommand, type PerfCommandOptions } from './perfCommand.js';
+import { packageVersion } from './packageVersion.js';
 import { repeatable } from './parseArgs.js';
 
 /**
@@ -43,6 +44,7 @@ function program(io: CliIo, registry: Registry, backends: readonly CliBackendEnt
   const root = new Command('qinfer-rx')
     .description('Bayesian parameter estimation by sequential Monte Carlo: performance tests and closed-loop estimation')
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .version(packageVersion(), '-V, --version', 'print the version of qinfer-rx')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const names = registry.names();

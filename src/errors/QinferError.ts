@@ -37,7 +37,8 @@ export type QinferErrorCode =
   | 'ERR_GPU_UNAVAILABLE' // no WebGPU adapter
   | 'ERR_GPU' // a device error or a crashed GPU host
   | 'ERR_CLUSTER' // a cluster engine or Redis failure
-  | 'ERR_PAYLOAD'; // a malformed or oversized job payload
+  | 'ERR_PAYLOAD' // a malformed or oversized job payload
+  | 'ERR_MISSING_PEER'; // an optional peer dependency (vega, bullmq, webgpu, …) is not installed
 
 /** Options accepted by every qinfer-rx error. */
 export interface QinferErrorOptions {

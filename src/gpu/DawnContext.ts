@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { QinferError } from '../errors/QinferError.js';
 
 /** What the GPU host reports about its adapter. */

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import type { DawnContext } from './DawnContext.js';
 import type { GpuModel } from './GpuModel.js';
 import { WORKGROUP_SIZE, dispatchGrid } from './dispatchGrid.js';

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { QinferError } from '../errors/QinferError.js';
 import type { DawnContext, StagedRead } from './DawnContext.js';
 import type { GpuModel } from './GpuModel.js';

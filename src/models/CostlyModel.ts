@@ -47,6 +47,11 @@ export class CostlyModel extends TwoOutcomeModel {
     return ['\\omega'];
   }
 
+  /** ω is an angular frequency in radians per unit of the experiment time t. */
+  override get modelparamUnits(): readonly string[] {
+    return ['rad/[t]'];
+  }
+
   private times(eps: ExpParams): Float64Array {
     return eps.isScalar ? eps.values() : eps.field('t');
   }

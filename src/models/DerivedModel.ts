@@ -62,6 +62,10 @@ export abstract class DerivedModel extends FiniteOutcomeModel {
     return this.underlyingModel.modelparamNames;
   }
 
+  override get modelparamUnits(): readonly string[] {
+    return this.underlyingModel.modelparamUnits ?? super.modelparamUnits;
+  }
+
   override get Q(): Float64Array {
     return this.underlyingModel.Q;
   }

@@ -48,6 +48,11 @@ export abstract class FiniteOutcomeModel implements Model {
     return Array.from({ length: this.nModelparams }, (_, i) => `x_{${i}}`);
   }
 
+  /** Units of the parameters (default: none, `''` each); `[t]` is the unit of the experiment time. */
+  get modelparamUnits(): readonly string[] {
+    return Array.from({ length: this.nModelparams }, () => '');
+  }
+
   get Q(): Float64Array {
     if (this._Q === undefined) this._Q = new Float64Array(this.nModelparams).fill(1);
     return this._Q;

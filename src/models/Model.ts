@@ -39,6 +39,12 @@ export interface Model {
   readonly isNOutcomesConstant: boolean;
   /** Parameter names (LaTeX strings, as QInfer's `modelparam_names`). */
   readonly modelparamNames: readonly string[];
+  /**
+   * Parameter units for axes and printouts, one per parameter (`''` for a dimensionless one;
+   * `[t]` stands for the unit of the experiment time `t`, e.g. `'rad/[t]'`, `'[t]⁻¹'`). Optional:
+   * models without it are shown without units. See `modelparamLabel`.
+   */
+  readonly modelparamUnits?: readonly string[];
   /** Diagonal of the loss scale matrix (default ones). */
   readonly Q: Float64Array;
   /** True when `updateTimestep` moves particles (the updater skips it otherwise). */

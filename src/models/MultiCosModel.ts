@@ -25,6 +25,11 @@ export class MultiCosModel extends TwoOutcomeModel {
   readonly nModelparams = 2;
   readonly expparamsSchema: ExpSchema = TS_SCHEMA;
 
+  /** Both parameters are angular frequencies, in radians per unit of the experiment times `ts`. */
+  override get modelparamUnits(): readonly string[] {
+    return ['rad/[t]', 'rad/[t]'];
+  }
+
   pr0Into(x: Float64Array, nM: number, eps: ExpParams, out: Float64Array, start = 0, end = nM): void {
     const ts = eps.field('ts'), nE = eps.length;
     for (let j = start; j < end; j++) {

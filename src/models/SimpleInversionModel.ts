@@ -56,6 +56,11 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
     return ['\\omega'];
   }
 
+  /** ω is an angular frequency in radians per unit of the experiment time t. */
+  override get modelparamUnits(): readonly string[] {
+    return ['rad/[t]'];
+  }
+
   /** The evolution times (the `t` field). */
   protected times(eps: ExpParams): Float64Array {
     return eps.field('t');

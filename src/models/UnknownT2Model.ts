@@ -30,6 +30,11 @@ export class UnknownT2Model extends TwoOutcomeModel {
     return ['\\omega', 'T_2^{-1}'];
   }
 
+  /** ω is an angular frequency in radians per unit of the experiment time t; T₂⁻¹ a decay rate. */
+  override get modelparamUnits(): readonly string[] {
+    return ['rad/[t]', '[t]⁻¹'];
+  }
+
   pr0Into(x: Float64Array, nM: number, eps: ExpParams, out: Float64Array, start = 0, end = nM): void {
     const t = eps.field('t'), nE = t.length;
     for (let j = start; j < end; j++) {

@@ -6,7 +6,7 @@ export interface PosteriorMarginalOptions {
   idx?: number;
   /** Number of grid points (default 100). */
   res?: number;
-  /** Gaussian smoothing width as a fraction of the range (default 0: none). */
+  /** Standard deviation of the Gaussian smoothing kernel, in the units of the parameter (default 0: none; see `kdeBandwidth`). */
   smoothing?: number;
   /** Grid start (default: smallest particle). */
   rangeMin?: number;
@@ -19,7 +19,8 @@ export interface PosteriorMarginalOptions {
  * sorted on the parameter give the weight CDF (with an extra point `r_max + |r_max − r_min|` of
  * CDF 1), linearly interpolated at `res` evenly spaced points of `[r_min, r_max]` (0 outside),
  * differentiated by central differences (one-sided at the ends, numpy's `gradient`), and
- * optionally smoothed by a Gaussian of width `res · smoothing / |r_max − r_min|` grid points.
+ * optionally smoothed by a Gaussian of standard deviation `smoothing` (parameter units), i.e.
+ * `res · smoothing / |r_max − r_min|` grid points.
  * Where QInfer would divide by zero we do not: an empty grid (`r_max ≤ r_min`, e.g. all particles
  * at one point) throws `ERR_RANGE`, and particles sharing the lowest grid point count as a jump.
  *
