@@ -7,6 +7,7 @@ import type { Rng } from '../rng/Rng.js';
 import { compensatedDot } from '../util/compensatedSum.js';
 import { matrix, toRowMajor, type Matrix, type ParticlesLike } from '../util/particles.js';
 import { symmetricEigen } from '../util/symmetricEigen.js';
+import { centeredCovariance, weightedMean } from '../util/weightedMoments.js';
 
 /**
  * A weighted particle approximation of a distribution (QInfer's `ParticleDistribution`):
@@ -109,12 +110,7 @@ export class ParticleDistribution implements Distribution {
 
   /** `Σ_i w_i x_i` (length d). */
   estMean(): Float64Array {
-    const d = this._d, x = this._x, w = this._w, mu = new Float64Array(d);
-    for (let i = 0; i < this._n; i++) {
-      const wi = w[i]!;
-      for (let p = 0; p < d; p++) mu[p] += wi * x[i * d + p]!;
-    }
-    return mu;
+    return weightedMean(this._x, this._w, this._n, this._d);
   }
 
   /** `Σ_i w_i f(x_i)` for a function of a particle's parameters. */
@@ -189,26 +185,7 @@ export class ParticleDistribution implements Distribution {
    * ```
    */
   estCovarianceCentered(): Float64Array {
-    const d = this._d, n = this._n, x = this._x, w = this._w;
-    const c = new Float64Array(d * d), dx = new Float64Array(d), shift = new Float64Array(d), mu = new Float64Array(d);
-    let r = 0;
-    while (r < n - 1 && !(w[r]! > 0)) r++;
-    for (let p = 0; p < d; p++) shift[p] = x[r * d + p]!;
-    for (let i = 0; i < n; i++) {
-      const wi = w[i]!;
-      if (wi !== 0) for (let p = 0; p < d; p++) mu[p] += wi * (x[i * d + p]! - shift[p]!);
-    }
-    for (let i = 0; i < n; i++) {
-      const wi = w[i]!;
-      if (wi === 0) continue;
-      for (let p = 0; p < d; p++) dx[p] = x[i * d + p]! - shift[p]! - mu[p]!;
-      for (let p = 0; p < d; p++) {
-        const wdp = wi * dx[p]!;
-        for (let q = p; q < d; q++) c[p * d + q] += wdp * dx[q]!;
-      }
-    }
-    for (let p = 0; p < d; p++) for (let q = 0; q < p; q++) c[p * d + q] = c[q * d + p]!;
-    return c;
+    return centeredCovariance(this._x, this._w, this._n, this._d);
   }
 
   /** Shannon entropy of the weights, `−Σ_{w_i>0} w_i ln w_i`. */
