@@ -37,6 +37,34 @@ export interface GpuModel {
   packExperiments(eps: ExpParams, out: Float32Array): void;
   /** WGSL defining `pr0` and `valid` (see above). */
   readonly wgsl: string;
+  /**
+   * The phase-exact form (built-in models have one): particles reach the device as float32
+   * offsets `d = x − r` from a float64 reference `r` kept on the host, and each experiment as
+   * `nHostValues` float32 values that the host computes from `r` in float64 — e.g. the reduced
+   * reference phase `(r·t/2 mod π)` as a hi/lo pair and the offset's coefficient `t/2`. Without
+   * it the framework passes `[f32(r), …packExperiments]` and calls `pr0(f32(r) + d, e)`.
+   */
+  readonly offset?: GpuOffsetForm;
+}
+
+/**
+ * The phase-exact device form of a {@link GpuModel}. Its WGSL defines
+ *
+ * ```wgsl
+ * fn pr0d(d: array<f32, NP>, h: array<f32, NH>) -> f32   // Pr(0 | r + d; e), h = hostValues(r, e)
+ * ```
+ *
+ * where `NH = nHostValues`; it may call `pr0`/`valid` of the absolute form, `cos2` and
+ * `offsetPhase(d, c, hi, lo) = (d·c + lo) + hi` from the prelude.
+ */
+export interface GpuOffsetForm {
+  readonly nHostValues: number;
+  /**
+   * Writes experiment `k`'s host values for the reference `ref` (`[nModelparams]`, float64) to
+   * `out[at … at + nHostValues)` (validates the fields).
+   */
+  hostValues(ref: Float64Array, eps: ExpParams, k: number, out: Float32Array, at: number): void;
+  readonly wgsl: string;
 }
 
 /** Builds the {@link GpuModel} of a CPU model (reading its parameters), keyed by model name. */

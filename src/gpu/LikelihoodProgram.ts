@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import type { DawnContext } from './DawnContext.js';
-import type { GpuModel } from './GpuModel.js';
+import type { DeviceModel } from './deviceModel.js';
 import { WORKGROUP_SIZE, dispatchGrid } from './dispatchGrid.js';
 import { likelihoodShader } from './likelihoodShader.js';
 
@@ -9,7 +9,8 @@ export interface LikelihoodShape {
   readonly nM: number;
   readonly nP: number;
   readonly nE: number;
-  readonly nF: number;
+  /** Host values per experiment (`NH`). */
+  readonly nH: number;
   readonly nO: number;
 }
 
@@ -20,8 +21,8 @@ interface Slot {
 }
 
 /**
- * The likelihood on the device (GPU host side): uploads float32 particles, experiments and
- * outcomes, dispatches {@link likelihoodShader} and reads `L` back. Calls larger than the
+ * The likelihood on the device (GPU host side): uploads float32 particle offsets, host values
+ * per experiment and outcomes, dispatches {@link likelihoodShader} and reads `L` back. Calls larger than the
  * device's storage-binding limit are split into particle chunks (one dispatch and readback per
  * chunk). Buffers are kept and grown, never recreated per call.
  */
@@ -58,18 +59,18 @@ export class LikelihoodProgram {
   }
 
   /**
-   * Computes `L[i, j, k]` (float32) for `x` (`[nM·nP]`), `e` (`[nE·nF]`), `outcomes` (`[nO]`) and
+   * Computes `L[i, j, k]` (float32) for offsets `x` (`[nM·nP]`), host values `e` (`[nE·nH]`), `outcomes` (`[nO]`) and
    * hands each chunk of `rows` particles to `emit(chunkStart, rows, values)` in order; `values`
    * is `[nO, rows, nE]` and only valid during the call.
    */
-  async run(key: string, model: GpuModel, shape: LikelihoodShape, x: Float32Array, e: Float32Array, outcomes: Uint32Array,
+  async run(key: string, model: DeviceModel, shape: LikelihoodShape, x: Float32Array, e: Float32Array, outcomes: Uint32Array,
     emit: (start: number, rows: number, values: Float32Array) => void): Promise<void> {
     const { usage } = this.ctx;
     const U = usage as unknown as Record<string, number>;
     const pipe = await this.ctx.pipeline(`lik:${key}`, likelihoodShader(model), 'likelihood');
-    const { nM, nP, nE, nF, nO } = shape;
+    const { nM, nP, nE, nH, nO } = shape;
     const rowsMax = this.chunkRows(shape);
-    const eBuf = this.slot('e', Math.max(1, nE * nF) * 4, U['STORAGE']! | U['COPY_DST']!);
+    const eBuf = this.slot('e', Math.max(1, nE * nH) * 4, U['STORAGE']! | U['COPY_DST']!);
     this.ctx.write(eBuf, e);
     const oBuf = this.slot('o', nO * 4, U['STORAGE']! | U['COPY_DST']!);
     this.ctx.write(oBuf, outcomes);

@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import { QinferError } from '../errors/QinferError.js';
 import type { DawnContext, StagedRead } from './DawnContext.js';
-import type { GpuModel } from './GpuModel.js';
+import type { DeviceModel } from './deviceModel.js';
 import { WORKGROUP_SIZE, dispatchGrid } from './dispatchGrid.js';
 import type { CloudMoments, CloudResampleArgs, CloudStepArgs, CloudStepResult } from './hostProtocol.js';
 import {
@@ -28,7 +28,7 @@ export class ResidentCloud {
   readonly n: number;
   readonly nP: number;
   private readonly ctx: DawnContext;
-  private readonly model: GpuModel;
+  private readonly model: DeviceModel;
   private readonly thresh: number;
   private readonly nBlocks: number;
   private parity = 0;
@@ -49,7 +49,7 @@ export class ResidentCloud {
   private pipes!: Record<string, GPUComputePipeline>;
   private readonly paramsData = new ArrayBuffer(PARAMS_BYTES);
 
-  private constructor(ctx: DawnContext, model: GpuModel, n: number, thresh: number) {
+  private constructor(ctx: DawnContext, model: DeviceModel, n: number, thresh: number) {
     if (model.nModelparams > MAX_RESIDENT_PARAMS) {
       throw new QinferError('ERR_ARGUMENT', `the GPU-resident update supports up to ${MAX_RESIDENT_PARAMS} model parameters, got ${model.nModelparams}`);
     }
@@ -93,7 +93,7 @@ export class ResidentCloud {
   private levelCounts: number[];
 
   /** Allocates the buffers, compiles the kernels and uploads the particles (and weights, else 1). */
-  static async create(ctx: DawnContext, key: string, model: GpuModel, n: number, thresh: number, x: Float32Array, u?: Float32Array): Promise<ResidentCloud> {
+  static async create(ctx: DawnContext, key: string, model: DeviceModel, n: number, thresh: number, x: Float32Array, u?: Float32Array): Promise<ResidentCloud> {
     const c = new ResidentCloud(ctx, model, n, thresh);
     try {
       await c.init(key);

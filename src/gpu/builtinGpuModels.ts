@@ -1,6 +1,7 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
+import { differencePhaseModPi, phaseModPi, splitF32 } from './exactPhase.js';
 import { wgslF32, type GpuModel, type GpuModelFactory } from './GpuModel.js';
 
 function minFreqOf(model: Model): number {
@@ -8,25 +9,46 @@ function minFreqOf(model: Model): number {
   return typeof m === 'number' ? m : 0;
 }
 
+/** The evolution times of scalar experiments, or their `t` field. */
+function timesOf(eps: ExpParams): Float64Array {
+  return eps.isScalar ? eps.values() : eps.field('t');
+}
+
 /** Copies `col[k] * scale` into `out[k * stride + at]`. */
 function packColumn(col: Float64Array, out: Float32Array, stride: number, at: number, scale = 1): void {
   for (let k = 0; k < col.length; k++) out[k * stride + at] = col[k]! * scale;
 }
 
-/** SimplePrecessionModel: `Pr(0) = cos²(ω t / 2)`; `e = [t/2]` (scalar experiments or a `t` field). */
+/**
+ * SimplePrecessionModel: `Pr(0) = cos²(ω t / 2)`; `e = [t/2]` (scalar experiments or a `t` field).
+ * Phase-exact: `h = [φ_hi, φ_lo, t/2]` with `φ = r t/2 mod π` (host, exact), and on the device
+ * `cos²((d·t/2 + φ_lo) + φ_hi)`.
+ */
 const simplePrecession: GpuModelFactory = (model) => ({
   name: model.name,
   nModelparams: 1,
   nExpValues: 1,
   packExperiments(eps: ExpParams, out: Float32Array) {
-    packColumn(eps.isScalar ? eps.values() : eps.field('t'), out, 1, 0, 0.5);
+    packColumn(timesOf(eps), out, 1, 0, 0.5);
   },
   wgsl: `const MIN_FREQ: f32 = ${wgslF32(minFreqOf(model))};
 fn pr0(x: array<f32, NP>, e: array<f32, NF>) -> f32 { return cos2(x[0] * e[0]); }
 fn valid(x: array<f32, NP>) -> bool { return x[0] > MIN_FREQ; }`,
+  offset: {
+    nHostValues: 3,
+    hostValues(ref, eps, k, out, at) {
+      const t = timesOf(eps)[k]!;
+      splitF32(phaseModPi(ref[0]!, t, 0.5), out, at);
+      out[at + 2] = t / 2;
+    },
+    wgsl: 'fn pr0d(d: array<f32, NP>, h: array<f32, NH>) -> f32 { return cos2(offsetPhase(d[0], h[2], h[0], h[1])); }',
+  },
 });
 
-/** SimpleInversionModel: `Pr(0) = cos²(t (ω − ω₋) / 2)`; `e = [t/2, ω₋]`. */
+/**
+ * SimpleInversionModel: `Pr(0) = cos²(t (ω − ω₋) / 2)`; `e = [t/2, ω₋]`. Phase-exact:
+ * `h = [φ_hi, φ_lo, t/2]` with `φ = t (r − ω₋)/2 mod π` (the difference and product exact).
+ */
 const simpleInversion: GpuModelFactory = (model) => ({
   name: model.name,
   nModelparams: 1,
@@ -38,9 +60,22 @@ const simpleInversion: GpuModelFactory = (model) => ({
   wgsl: `const MIN_FREQ: f32 = ${wgslF32(minFreqOf(model))};
 fn pr0(x: array<f32, NP>, e: array<f32, NF>) -> f32 { return cos2(e[0] * (x[0] - e[1])); }
 fn valid(x: array<f32, NP>) -> bool { return x[0] > MIN_FREQ; }`,
+  offset: {
+    nHostValues: 3,
+    hostValues(ref, eps, k, out, at) {
+      const t = eps.field('t')[k]!;
+      splitF32(differencePhaseModPi(ref[0]!, eps.field('w_')[k]!, t, 0.5), out, at);
+      out[at + 2] = t / 2;
+    },
+    wgsl: 'fn pr0d(d: array<f32, NP>, h: array<f32, NH>) -> f32 { return cos2(offsetPhase(d[0], h[2], h[0], h[1])); }',
+  },
 });
 
-/** UnknownT2Model: `Pr(0) = v cos²(ω t/2) + (1 − v)/2`, `v = exp(−t T₂⁻¹)`; `e = [t]`. */
+/**
+ * UnknownT2Model: `Pr(0) = v cos²(ω t/2) + (1 − v)/2`, `v = exp(−t T₂⁻¹)`; `e = [t]`.
+ * Phase-exact: `h = [φ_hi, φ_lo, t/2, A_hi, A_lo, t]` with `φ = r₀ t/2 mod π` and `A = r₁ t`
+ * (the reference's decay exponent), `v = exp(−((d₁ t + A_lo) + A_hi))` on the device.
+ */
 const unknownT2: GpuModelFactory = (model) => ({
   name: model.name,
   nModelparams: 2,
@@ -53,9 +88,26 @@ const unknownT2: GpuModelFactory = (model) => ({
   return v * cos2(0.5 * x[0] * e[0]) + 0.5 * (1.0 - v);
 }
 fn valid(x: array<f32, NP>) -> bool { return x[0] >= 0.0 && x[1] >= 0.0; }`,
+  offset: {
+    nHostValues: 6,
+    hostValues(ref, eps, k, out, at) {
+      const t = eps.field('t')[k]!;
+      splitF32(phaseModPi(ref[0]!, t, 0.5), out, at);
+      out[at + 2] = t / 2;
+      splitF32(ref[1]! * t, out, at + 3);
+      out[at + 5] = t;
+    },
+    wgsl: `fn pr0d(d: array<f32, NP>, h: array<f32, NH>) -> f32 {
+  let v = exp(-offsetPhase(d[1], h[5], h[3], h[4]));
+  return min(v * cos2(offsetPhase(d[0], h[2], h[0], h[1])) + 0.5 * (1.0 - v), 1.0);
+}`,
+  },
 });
 
-/** MultiCosModel: `Pr(0) = (cos(ω₁ t₁) cos(ω₂ t₂))² = cos²(ω₁ t₁) · cos²(ω₂ t₂)`; `e = [t₁, t₂]`. */
+/**
+ * MultiCosModel: `Pr(0) = (cos(ω₁ t₁) cos(ω₂ t₂))² = cos²(ω₁ t₁) · cos²(ω₂ t₂)`; `e = [t₁, t₂]`.
+ * Phase-exact: `h = [φ₁_hi, φ₁_lo, t₁, φ₂_hi, φ₂_lo, t₂]` with `φᵢ = rᵢ tᵢ mod π`.
+ */
 const multiCos: GpuModelFactory = (model) => ({
   name: model.name,
   nModelparams: 2,
@@ -67,6 +119,21 @@ const multiCos: GpuModelFactory = (model) => ({
   },
   wgsl: `fn pr0(x: array<f32, NP>, e: array<f32, NF>) -> f32 { return cos2(x[0] * e[0]) * cos2(x[1] * e[1]); }
 fn valid(x: array<f32, NP>) -> bool { return x[0] > 0.0 && x[0] <= 1.0 && x[1] > 0.0 && x[1] <= 1.0; }`,
+  offset: {
+    nHostValues: 6,
+    hostValues(ref, eps, k, out, at) {
+      const ts = eps.field('ts');
+      if (ts.length !== 2 * eps.length) throw new QinferArgumentError('ERR_SHAPE', `MultiCosModel needs 2 values of 'ts' per experiment`);
+      for (let i = 0; i < 2; i++) {
+        const t = ts[2 * k + i]!;
+        splitF32(phaseModPi(ref[i]!, t), out, at + 3 * i);
+        out[at + 3 * i + 2] = t;
+      }
+    },
+    wgsl: `fn pr0d(d: array<f32, NP>, h: array<f32, NH>) -> f32 {
+  return cos2(offsetPhase(d[0], h[2], h[0], h[1])) * cos2(offsetPhase(d[1], h[5], h[3], h[4]));
+}`,
+  },
 });
 
 /**

@@ -5,7 +5,11 @@ import type { GpuAdapterInfo } from './DawnContext.js';
 import { GpuHost, type GpuHostOptions } from './GpuHost.js';
 import type { GpuModelFactory } from './GpuModel.js';
 import { gpuModelFor } from './builtinGpuModels.js';
+import { deviceModel, callReference, offsetsFrom, packHostValues } from './deviceModel.js';
 import { wireModel } from './wireModel.js';
+
+/** Float32 slack on likelihood values at the ends of [0, 1] (4 ulps of 1). */
+const F32_SLACK = 4 * 2 ** -23;
 
 /** Options of {@link gpuBackend}. */
 export interface GpuBackendOptions extends GpuHostOptions {
@@ -34,13 +38,19 @@ export interface GpuBackend extends LikelihoodBackend {
 /**
  * The likelihood on a GPU through WebGPU (Dawn, npm `webgpu`), in float32: the Cartesian product
  * outcomes × particles × experiments is one dispatch (workgroups of 256, folded past 65 535
- * groups), with the model's WGSL `pr0` (see {@link GpuModel}; built in: SimplePrecession,
- * SimpleInversion, UnknownT2, MultiCos). Per call the particles are converted to float32, moved
- * to the host process and the device, and `L` comes back and is widened to float64 into `out`.
+ * groups), with the model's WGSL (see {@link GpuModel}; built in: SimplePrecession,
+ * SimpleInversion, UnknownT2, MultiCos). **Phase-exact**: per call the host picks a reference `r`
+ * (per parameter, the midpoint of the particles' range moved toward 0 so that no offset exceeds
+ * its particle), sends the particles as float32 offsets `d = x − r`, and reduces each
+ * experiment's reference phase (e.g. `r t/2 mod π`) in float64 exactly (error-free products, π
+ * in four parts); the device adds only the offset phase `d·t/2` in float32. `L` comes back and
+ * is widened to float64 into `out`.
  *
- * Tolerance against the float64 CPU model (docs/gpu.md): with Θ the size of the phase (for
- * SimplePrecession Θ = |ωt|/2), `|L_gpu − L_cpu| ≤ 2⁻²¹·(1 + Θ)` (rounding ω and t to float32 moves the
- * phase by ~1.5·2⁻²³·Θ and cos² has slope ≤ 1); measured worst 1.5·2⁻²³·(1 + Θ) on lavapipe
+ * Tolerance (docs/gpu.md): with Θ_δ the offset phase (SimplePrecession `|x − r|·t/2`),
+ * `|L_gpu − L_exact| ≤ 2⁻²¹·(1 + Θ_δ)` whatever the size of `r·t` — measured worst
+ * 1.6·2⁻²³·(1 + Θ_δ) on lavapipe at phases up to 1e15 (test/gpu-phase.test.ts), where the
+ * float64 CPU models, which round `x·t` to a double, are off by up to 0.1. Since
+ * `|x − r| ≤ |x|`, the old float32 bound `2⁻²¹·(1 + Θ)` with Θ the whole phase holds too
  * (test/gpu-models.test.ts).
  *
  * Dawn runs in a child process ({@link GpuHost}): lazy (nothing starts until the first call or
@@ -90,15 +100,22 @@ export function gpuBackend(options: GpuBackendOptions = {}): GpuBackend {
     const out = call.out ?? new Float64Array(size);
     if (out.length < size) throw new QinferArgumentError('ERR_SHAPE', `output buffer holds ${out.length} values, ${size} needed`);
     if (size === 0) return out.length === size ? out : out.subarray(0, size);
+    // phase-exact: offsets from this call's reference, reference phases reduced here in float64
+    const ref = callReference(gm, req.x, nM);
     if (x32.length < nM * nP) x32 = new Float32Array(nM * nP);
-    const xs = x32.subarray(0, nM * nP);
-    xs.set(req.x.subarray(0, nM * nP));
-    const e32 = new Float32Array(Math.max(1, nE * gm.nExpValues));
-    gm.packExperiments(eps, e32);
-    const { output } = await host.call<null>('likelihood', { model: wireModel(gm), nM, nE, nO }, [xs, e32, Uint32Array.from(outcomes)], { signal: call.signal });
+    const ds = x32.subarray(0, nM * nP);
+    offsetsFrom(req.x, nM, ref, ds);
+    const nH = deviceModel(gm).nHostValues;
+    const h32 = new Float32Array(Math.max(1, nE * nH));
+    packHostValues(gm, ref, eps, h32);
+    const { output } = await host.call<null>('likelihood', { model: wireModel(gm), nM, nE, nO }, [ds, h32, Uint32Array.from(outcomes)], { signal: call.signal });
     if (output === undefined || output.byteLength !== size * 4) throw new QinferError('ERR_GPU', 'the GPU host returned no likelihood');
     const L = new Float32Array(output.buffer, output.byteOffset, size);
-    for (let i = 0; i < size; i++) out[i] = L[i]!;
+    for (let i = 0; i < size; i++) {
+      const l = L[i]!;
+      // float32 rounding slack at the ends of [0, 1] (a few ulps) is snapped; anything else is passed on
+      out[i] = l > 1 && l <= 1 + F32_SLACK ? 1 : l < 0 && l >= -F32_SLACK ? 0 : l;
+    }
     return out.length === size ? out : out.subarray(0, size);
   };
 

@@ -6,12 +6,11 @@
  */
 import { QinferError } from '../errors/QinferError.js';
 import { DawnContext } from './DawnContext.js';
-import type { GpuModel } from './GpuModel.js';
 import { LikelihoodProgram } from './LikelihoodProgram.js';
 import { ResidentCloud } from './ResidentCloud.js';
 import { SharedFile, type Segment } from './SharedFile.js';
 import type {
-  CloudCreateArgs, CloudResampleArgs, CloudStepArgs, GpuFaultKind, HostReply, HostRequest, InitResult, LikelihoodArgs, WireGpuModel,
+  CloudCreateArgs, CloudResampleArgs, CloudStepArgs, GpuFaultKind, HostReply, HostRequest, InitResult, LikelihoodArgs,
 } from './hostProtocol.js';
 
 const file = SharedFile.open(process.argv[2]!);
@@ -37,9 +36,6 @@ function device(): DawnContext {
   return ctx;
 }
 
-function gpuModel(w: WireGpuModel): GpuModel {
-  return { name: w.name, nModelparams: w.nModelparams, nExpValues: w.nExpValues, wgsl: w.wgsl, packExperiments() {} };
-}
 
 function cloud(id: number): ResidentCloud {
   const c = clouds.get(id);
@@ -79,8 +75,8 @@ async function handle(req: HostRequest): Promise<{ result: unknown; out?: Segmen
       likelihood ??= new LikelihoodProgram(c);
       const x = input(req.segs[0]!, Float32Array), e = input(req.segs[1]!, Float32Array), o = input(req.segs[2]!, Uint32Array);
       const { nM, nE, nO } = a;
-      const shape = { nM, nP: a.model.nModelparams, nE, nF: Math.max(1, a.model.nExpValues), nO };
-      await likelihood.run(a.model.key, gpuModel(a.model), shape, x, e, o, (start, rows, values) => {
+      const shape = { nM, nP: a.model.nModelparams, nE, nH: Math.max(1, a.model.nHostValues), nO };
+      await likelihood.run(a.model.key, a.model, shape, x, e, o, (start, rows, values) => {
         for (let i = 0; i < nO; i++) {
           file.write([values.subarray(i * rows * nE, (i + 1) * rows * nE)], (i * nM * nE + start * nE) * 4);
         }
@@ -92,7 +88,7 @@ async function handle(req: HostRequest): Promise<{ result: unknown; out?: Segmen
       clouds.get(a.cloud)?.destroy();
       const x = input(req.segs[0]!, Float32Array);
       const u = req.segs[1] === undefined ? undefined : input(req.segs[1], Float32Array);
-      clouds.set(a.cloud, await ResidentCloud.create(device(), a.model.key, gpuModel(a.model), a.n, a.resampleThresh, x, u));
+      clouds.set(a.cloud, await ResidentCloud.create(device(), a.model.key, a.model, a.n, a.resampleThresh, x, u));
       return { result: null };
     }
     case 'cloudStep': {

@@ -1,17 +1,14 @@
 import type { QinferErrorCode } from '../errors/QinferError.js';
 import type { GpuAdapterInfo } from './DawnContext.js';
+import type { DeviceModel } from './deviceModel.js';
 import type { Segment } from './SharedFile.js';
 
 /** How to make the GPU host misbehave, for tests of the isolation (see `GpuHost.injectFault`). */
 export type GpuFaultKind = 'exit' | 'hang' | 'abort' | 'segfault';
 
 /** A model's device program as it crosses to the host: data, compiled there (never JS code). */
-export interface WireGpuModel {
+export interface WireGpuModel extends DeviceModel {
   readonly key: string;
-  readonly name: string;
-  readonly nModelparams: number;
-  readonly nExpValues: number;
-  readonly wgsl: string;
 }
 
 /** A request to the GPU host. Bulk inputs are `segs` of the shared file, in the op's order. */
@@ -37,7 +34,7 @@ export type HostReply =
 /** `init` result. */
 export type InitResult = { readonly available: true; readonly info: GpuAdapterInfo } | { readonly available: false; readonly reason: string };
 
-/** `likelihood` arguments (inputs: x f32, e f32, outcomes u32; output: L f32 `[nO, nM, nE]`). */
+/** `likelihood` arguments (inputs: offsets f32, host values f32, outcomes u32; output: L f32 `[nO, nM, nE]`). */
 export interface LikelihoodArgs {
   readonly model: WireGpuModel;
   readonly nM: number;

@@ -1,4 +1,4 @@
-import type { GpuModel } from './GpuModel.js';
+import type { DeviceModel } from './deviceModel.js';
 import { WORKGROUP_SIZE } from './dispatchGrid.js';
 import { wgslPrelude } from './wgslPrelude.js';
 
@@ -69,7 +69,7 @@ fn reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
  * Weights are rescaled to mean ≈ 1 every step (u ~ 1 rather than 1/n), far from float32
  * underflow; every sum is a pairwise tree.
  */
-export function residentShader(model: GpuModel): string {
+export function residentShader(model: DeviceModel): string {
   const nP = model.nModelparams;
   const K2 = covarianceComponents(nP);
   const KSH = Math.max(3, nP, K2);

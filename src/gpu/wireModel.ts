@@ -1,4 +1,5 @@
 import type { GpuModel } from './GpuModel.js';
+import { deviceModel } from './deviceModel.js';
 import type { WireGpuModel } from './hostProtocol.js';
 
 /** FNV-1a 32-bit hash of a string, hex. */
@@ -8,7 +9,8 @@ function fnv1a(s: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The data form of a {@link GpuModel} sent to the GPU host; `key` identifies its WGSL. */
+/** The data form of a {@link GpuModel} sent to the GPU host (its device form); `key` identifies its WGSL. */
 export function wireModel(m: GpuModel): WireGpuModel {
-  return { key: `${m.name}/${fnv1a(m.wgsl)}`, name: m.name, nModelparams: m.nModelparams, nExpValues: m.nExpValues, wgsl: m.wgsl };
+  const d = deviceModel(m);
+  return { key: `${m.name}/${fnv1a(d.wgsl)}`, ...d };
 }
