@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Queue, QueueEvents, Redis } from './clusterPeers.js';
+import type { RedisOptions } from 'ioredis';
 import { QinferError, isQinferError } from '../errors/QinferError.js';
 import { LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKeyPattern, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
 import { parseEngineError } from './engineError.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
-import { Worker as BullWorker, UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
+import { Worker as BullWorker, Redis, UnrecoverableError, WaitingError } from './clusterPeers.js';
 import { Piscina } from 'piscina';
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { DEFAULT_QUEUE_PREFIX, LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKey, type EngineAnnouncement, type EngineService } from './clusterKeys.js';

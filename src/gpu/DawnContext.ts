@@ -1,24 +1,9 @@
 /// <reference types="@webgpu/types" preserve="true" />
-import { QinferError } from '../errors/QinferError.js';
+import { importOptionalPeers } from '../errors/optionalPeer.js';
+import { isQinferError, QinferError } from '../errors/QinferError.js';
+import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
+import { GpuUnavailableError } from './GpuUnavailableError.js';
 
-/** What the GPU host reports about its adapter. */
-export interface GpuAdapterInfo {
-  /** A readable device name (`llvmpipe (LLVM 15…)`, `NVIDIA H100 …`). */
-  readonly name: string;
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly device: string;
-  readonly description: string;
-  /** True for a software (fallback) adapter such as lavapipe. */
-  readonly isFallbackAdapter: boolean;
-  /** The limits this device was created with. */
-  readonly limits: {
-    readonly maxStorageBufferBindingSize: number;
-    readonly maxBufferSize: number;
-    readonly maxComputeWorkgroupsPerDimension: number;
-    readonly maxStorageBuffersPerShaderStage: number;
-  };
-}
 
 type Globals = { GPUBufferUsage: GPUFlagsConstant & Record<string, number>; GPUMapMode: Record<string, number> };
 
@@ -101,7 +86,10 @@ export class DawnContext {
 
   /** Loads Dawn, requests an adapter (null when there is none) and a device with the adapter's limits. */
   static async create(options: DawnContextOptions = {}): Promise<DawnContext | null> {
-    const webgpu = (await import('webgpu')) as unknown as { create(o: string[]): GPU; globals: Globals & Record<string, unknown> };
+    const webgpu = (await importOptionalPeers('qinfer-rx/gpu', ['webgpu'], () => import('webgpu')).catch((e: unknown) => {
+      // Without Dawn there is no adapter: the same error (and CPU fallback) as a machine without a GPU.
+      throw isQinferError(e, 'ERR_MISSING_PEER') ? new GpuUnavailableError(e.message, { cause: e }) : e;
+    })) as unknown as { create(o: string[]): GPU; globals: Globals & Record<string, unknown> };
     Object.assign(globalThis, webgpu.globals);
     const gpu = webgpu.create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { QinferError } from '../errors/QinferError.js';
-import type { GpuAdapterInfo } from './DawnContext.js';
+import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 import { GpuUnavailableError } from './GpuUnavailableError.js';
 import { SharedFile, type Segment } from './SharedFile.js';
 import type { GpuFaultKind, HostReply, HostRequest, InitResult } from './hostProtocol.js';

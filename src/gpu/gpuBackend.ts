@@ -1,7 +1,7 @@
 import type { LikelihoodBackend, LikelihoodCallOptions, LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError, QinferError, isQinferError } from '../errors/QinferError.js';
 import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
-import type { GpuAdapterInfo } from './DawnContext.js';
+import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 import { GpuHost, type GpuHostOptions } from './GpuHost.js';
 import type { GpuModelFactory } from './GpuModel.js';
 import { gpuModelFor } from './builtinGpuModels.js';

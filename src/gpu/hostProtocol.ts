@@ -1,5 +1,5 @@
 import type { QinferErrorCode } from '../errors/QinferError.js';
-import type { GpuAdapterInfo } from './DawnContext.js';
+import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 import type { DeviceModel } from './deviceModel.js';
 import type { Segment } from './SharedFile.js';
 

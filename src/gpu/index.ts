@@ -14,7 +14,7 @@ export type { GpuHostOptions, HostCallOptions, HostResult } from './GpuHost.js';
 export { probeGpu } from './probeGpu.js';
 export type { GpuProbe } from './probeGpu.js';
 export { GpuUnavailableError, GPU_ADAPTER_HELP } from './GpuUnavailableError.js';
-export type { GpuAdapterInfo } from './DawnContext.js';
+export type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 export type { GpuModel, GpuModelFactory } from './GpuModel.js';
 export { wgslF32 } from './GpuModel.js';
 export { BUILTIN_GPU_MODELS, gpuModelFor } from './builtinGpuModels.js';

@@ -1,5 +1,5 @@
 import { isQinferError } from '../errors/QinferError.js';
-import type { GpuAdapterInfo } from './DawnContext.js';
+import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 import { GpuHost, type GpuHostOptions } from './GpuHost.js';
 
 /** The result of {@link probeGpu}. */
