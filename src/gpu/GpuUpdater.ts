@@ -14,6 +14,7 @@ import {
 import { GpuHost, type GpuHostOptions } from './GpuHost.js';
 import type { GpuModel, GpuModelFactory } from './GpuModel.js';
 import { gpuModelFor } from './builtinGpuModels.js';
+import { callReference, deviceModel, offsetsFrom, packHostValues } from './deviceModel.js';
 import type { CloudMoments, CloudResampleArgs, CloudStepArgs, CloudStepResult } from './hostProtocol.js';
 import { MAX_RESIDENT_PARAMS } from './residentShader.js';
 import { wireModel } from './wireModel.js';
@@ -73,6 +74,15 @@ let nextCloudId = 1;
  * expected number of children `n·w_j`, as in the CPU's multinomial draw, but the random streams
  * differ from `SMCUpdater`'s.
  *
+ * **Phase-exact** (docs/gpu.md): the device holds each particle as a float32 offset `d` from a
+ * float64 reference `r` kept here — on upload `r` is chosen so that `|x − r| ≤ |x|`, and every
+ * resampling moves it to the posterior mean (Liu–West is affine, so it runs on the offsets
+ * unchanged: `d' = a (d_parent − μ) + h S z` around `r' = r + μ`). Each datum's reference phase
+ * (e.g. `r t/2 mod π`) is reduced here in float64 exactly; the device adds the offset phase
+ * `d·t/2` in float32. The error of a likelihood is then `≤ 2⁻²¹·(1 + |d|·t/2)`, whatever `r·t`:
+ * the offsets are of the posterior's width, which shrinks like 1/t — long ExpSparse runs
+ * (t = (9/8)^k up to 2e15) keep float64's accuracy. Estimates are `r + μ_d` in float64.
+ *
  * Agreement with the float64 `SMCUpdater` on the same data and the same initial cloud (measured
  * in test/gpu-updater.test.ts): without resampling, posterior means within 1e-5 relative and
  * normalisations within 1e-4 relative over 30 data; with resampling, the same posterior within
@@ -126,7 +136,13 @@ export class GpuUpdater implements Updater {
   private generation = 0;
   private broken: Error | undefined;
   private closed = false;
-  private readonly e32: Float32Array;
+  /** Host values of the current experiment (`NH` float32). */
+  private readonly h32: Float32Array;
+  /**
+   * The float64 reference point: the device holds the particles as float32 offsets from it
+   * (phase-exact, docs/gpu.md). Set on upload, moved to the posterior mean at every resampling.
+   */
+  private ref: Float64Array;
 
   private constructor(model: Model, nParticles: number, prior: Distribution | undefined, options: GpuUpdaterOptions) {
     checkCount(nParticles, 'nParticles');
@@ -150,7 +166,8 @@ export class GpuUpdater implements Updater {
     this.host = options.host ?? new GpuHost(options);
     this.minNEss = nParticles;
     this.nEss = nParticles;
-    this.e32 = new Float32Array(Math.max(1, this.gm.nExpValues));
+    this.h32 = new Float32Array(Math.max(1, deviceModel(this.gm).nHostValues));
+    this.ref = new Float64Array(model.nModelparams);
   }
 
   /**
@@ -186,7 +203,11 @@ export class GpuUpdater implements Updater {
   }
 
   private async upload(locations: Float64Array, weights: Float64Array | undefined, op: 'cloudCreate' | 'cloudUpload'): Promise<void> {
-    const x32 = Float32Array.from(locations);
+    // offsets from a reference with |x − r| ≤ |x| for every particle (callReference); the first
+    // resampling moves it to the posterior mean
+    const ref = callReference(this.gm, locations, this.nParticles);
+    const x32 = new Float32Array(locations.length);
+    offsetsFrom(locations, this.nParticles, ref, x32);
     let u32: Float32Array | undefined;
     if (weights !== undefined) {
       let s = 0;
@@ -203,6 +224,7 @@ export class GpuUpdater implements Updater {
       await this.host.call('cloudCreate', { cloud: this.cloud, model: wireModel(this.gm), n: this.nParticles, resampleThresh: this.resampleThresh }, inputs);
       this.generation = this.host.generation;
     } else await this.call('cloudUpload', { cloud: this.cloud }, inputs);
+    this.ref = ref;
     let s2 = 0;
     if (u32 === undefined) s2 = 1 / this.nParticles;
     else for (let i = 0; i < u32.length; i++) s2 += (u32[i]! / this.nParticles) ** 2;
@@ -240,10 +262,10 @@ export class GpuUpdater implements Updater {
    */
   async update(outcome: number, eps: ExpParams, checkForResample = true): Promise<GpuUpdateResult> {
     this.checkDatum(outcome, eps);
-    this.gm.packExperiments(eps, this.e32);
+    packHostValues(this.gm, this.ref, eps, this.h32);
     const acceptZero = this.zeroWeightPolicy !== 'error' && this.zeroWeightPolicy !== 'skip';
     const args: CloudStepArgs = {
-      cloud: this.cloud, outcome, e: Array.from(this.e32), acceptZero, zeroThresh: this.zeroWeightThresh,
+      cloud: this.cloud, outcome, h: Array.from(this.h32), acceptZero, zeroThresh: this.zeroWeightThresh,
       prepare: checkForResample && this.zeroWeightPolicy !== 'reset',
     };
     const { result: r, output } = await this.call<CloudStepResult>('cloudStep', args);
@@ -319,11 +341,15 @@ export class GpuUpdater implements Updater {
       offsets[b + 1] = Math.max(offsets[b]!, Math.min(n, Math.floor((n * cum) / total + U)));
     }
     offsets[blocks.length] = n;
+    // Liu–West is affine, so it runs on the offsets unchanged, re-centred on the new reference r + μ
+    const ref = Float64Array.from(this.ref, (r, p) => r + moments.mean[p]!);
     const args: CloudResampleArgs = {
       cloud: this.cloud, a: this.a, mu: moments.mean, hS: Array.from(hS),
       seed0: this.rng.nextUint32(), seed1: this.rng.nextUint32(), maxiter: this.maxiter, postselect: this.postselect,
+      refHi: Array.from(ref, (r) => Math.fround(r)), refLo: Array.from(ref, (r) => r - Math.fround(r)),
     };
     await this.call('cloudResample', args, [offsets]);
+    this.ref = ref;
     this.justResampled = true;
     this.resampleCount += 1;
     this.nEss = n;
@@ -340,10 +366,15 @@ export class GpuUpdater implements Updater {
     return C;
   }
 
-  /** The weighted mean `Σ w_i x_i` (reduced on the device, float32). */
+  /** The reference plus the offsets' mean: `r + μ_d` in float64. */
+  private meanFrom(m: CloudMoments): Float64Array {
+    return Float64Array.from(this.ref, (r, p) => r + m.mean[p]!);
+  }
+
+  /** The weighted mean `Σ w_i x_i` = `r + Σ w_i d_i` (the offsets' mean reduced on the device in float32). */
   async estMean(): Promise<Float64Array> {
     const { result } = await this.call<CloudMoments>('cloudMoments', { cloud: this.cloud });
-    return Float64Array.from(result.mean);
+    return this.meanFrom(result);
   }
 
   /** The weighted covariance `Σ w_i (x_i − μ)(x_i − μ)ᵀ`, `[d·d]` row-major (centred on the device). */
@@ -355,7 +386,7 @@ export class GpuUpdater implements Updater {
   /** Mean and covariance from one device round trip (the covariance comes with the mean). */
   async estimates(_options: { readonly covariance?: boolean } = {}): Promise<{ mean: Float64Array; covariance: Float64Array }> {
     const { result } = await this.call<CloudMoments>('cloudMoments', { cloud: this.cloud });
-    return { mean: Float64Array.from(result.mean), covariance: this.covarianceFrom(result) };
+    return { mean: this.meanFrom(result), covariance: this.covarianceFrom(result) };
   }
 
   /** Reads the whole cloud back: locations `[n·d]` and normalised weights (float64). */
@@ -368,7 +399,9 @@ export class GpuUpdater implements Updater {
     for (let i = 0; i < u.length; i++) S += u[i]!;
     const weights = new Float64Array(u.length);
     for (let i = 0; i < u.length; i++) weights[i] = u[i]! / S;
-    return { locations: Float64Array.from(x), weights };
+    const d = this.model.nModelparams, locations = new Float64Array(x.length);
+    for (let i = 0; i < x.length; i++) locations[i] = this.ref[i % d]! + x[i]!;
+    return { locations, weights };
   }
 
   /** Replaces the cloud (weights default uniform). */

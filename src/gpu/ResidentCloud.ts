@@ -5,7 +5,7 @@ import type { DeviceModel } from './deviceModel.js';
 import { WORKGROUP_SIZE, dispatchGrid } from './dispatchGrid.js';
 import type { CloudMoments, CloudResampleArgs, CloudStepArgs, CloudStepResult } from './hostProtocol.js';
 import {
-  MAX_RESIDENT_PARAMS, PARAMS_BYTES, SMALL_EXP, SMALL_FLOATS, SMALL_MEAN, SMALL_STATE,
+  MAX_HOST_VALUES, MAX_RESIDENT_PARAMS, PARAMS_BYTES, SMALL_EXP, SMALL_FLOATS, SMALL_MEAN, SMALL_STATE,
   covarianceComponents, reduceShader, residentShader,
 } from './residentShader.js';
 
@@ -52,6 +52,9 @@ export class ResidentCloud {
   private constructor(ctx: DawnContext, model: DeviceModel, n: number, thresh: number) {
     if (model.nModelparams > MAX_RESIDENT_PARAMS) {
       throw new QinferError('ERR_ARGUMENT', `the GPU-resident update supports up to ${MAX_RESIDENT_PARAMS} model parameters, got ${model.nModelparams}`);
+    }
+    if (model.nHostValues > MAX_HOST_VALUES) {
+      throw new QinferError('ERR_ARGUMENT', `the GPU-resident update supports up to ${MAX_HOST_VALUES} values per experiment, got ${model.nHostValues}`);
     }
     const lim = ctx.info.limits.maxStorageBufferBindingSize;
     if (2 * n * 4 > lim || n * model.nModelparams * 4 > lim) {
@@ -153,7 +156,10 @@ export class ResidentCloud {
   }
 
   /** Writes the `Params` uniform (fields not given are 0). */
-  private writeParams(p: { outcome?: number; seed0?: number; seed1?: number; maxiter?: number; postselect?: boolean; a?: number; mu?: readonly number[]; hS?: readonly number[] }): void {
+  private writeParams(p: {
+    outcome?: number; seed0?: number; seed1?: number; maxiter?: number; postselect?: boolean; a?: number; mu?: readonly number[]; hS?: readonly number[];
+    refHi?: readonly number[]; refLo?: readonly number[];
+  }): void {
     const u = new Uint32Array(this.paramsData), f = new Float32Array(this.paramsData);
     u.fill(0);
     u[0] = this.n; u[1] = p.outcome ?? 0; u[2] = this.parity; u[3] = this.nBlocks;
@@ -163,6 +169,10 @@ export class ResidentCloud {
     for (let i = 0; i < d; i++) f[12 + i] = p.mu?.[i] ?? 0;
     // mat4x4 is column-major: column c at floats 16 + 4c
     for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) f[16 + 4 * c + r] = p.hS?.[r * d + c] ?? 0;
+    for (let i = 0; i < d; i++) {
+      f[32 + i] = p.refHi?.[i] ?? 0;
+      f[36 + i] = p.refLo?.[i] ?? 0;
+    }
     this.ctx.write(this.params, f);
   }
 
@@ -215,10 +225,11 @@ export class ResidentCloud {
    * With `prepare` and the resample flag set, also runs {@link prepare} (blocks to `onBlocks`).
    */
   async step(args: CloudStepArgs, onBlocks: (blocks: Float32Array) => void): Promise<CloudStepResult> {
-    const e = new Float32Array(Math.max(1, this.model.nExpValues));
-    args.e.forEach((v, i) => (e[i] = v));
+    const h = new Float32Array(Math.max(1, this.model.nHostValues));
+    if (args.h.length !== this.model.nHostValues) throw new QinferError('ERR_SHAPE', `${args.h.length} host values, the model takes ${this.model.nHostValues}`);
+    args.h.forEach((v, i) => (h[i] = v));
     this.writeParams({ outcome: args.outcome });
-    this.ctx.write(this.small, e, SMALL_EXP * 4);
+    this.ctx.write(this.small, h, SMALL_EXP * 4);
     const slot = SMALL_STATE + 8 * (1 - this.parity);
     let r: number[] = [];
     await this.ctx.run(
@@ -271,12 +282,17 @@ export class ResidentCloud {
     return m!;
   }
 
-  /** Resampling, second half: Liu–West on the device from the host's block offsets; weights become 1. */
+  /**
+   * Resampling, second half: Liu–West on the device from the host's block offsets, the children
+   * re-centred on the new reference (offsets from `r + μ`); weights become 1.
+   */
   async resample(args: CloudResampleArgs, offsets: Uint32Array): Promise<void> {
     if (offsets.length !== this.nBlocks + 1 || offsets[this.nBlocks] !== this.n) {
       throw new QinferError('ERR_RESAMPLER', `block offsets must have ${this.nBlocks + 1} entries ending at ${this.n}`);
     }
-    this.writeParams({ seed0: args.seed0, seed1: args.seed1, maxiter: args.maxiter, postselect: args.postselect, a: args.a, mu: args.mu, hS: args.hS });
+    this.writeParams({
+      seed0: args.seed0, seed1: args.seed1, maxiter: args.maxiter, postselect: args.postselect, a: args.a, mu: args.mu, hS: args.hS, refHi: args.refHi, refLo: args.refLo,
+    });
     this.ctx.write(this.offsets, offsets);
     await this.ctx.run((enc) => {
       const pass = enc.beginComputePass();

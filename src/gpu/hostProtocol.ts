@@ -42,7 +42,7 @@ export interface LikelihoodArgs {
   readonly nO: number;
 }
 
-/** `cloudCreate` arguments (inputs: x f32 `[n·nP]`, optionally u f32 `[n]`). */
+/** `cloudCreate` arguments (inputs: offsets f32 `[n·nP]` from the host's reference, optionally u f32 `[n]`). */
 export interface CloudCreateArgs {
   readonly cloud: number;
   readonly model: WireGpuModel;
@@ -54,7 +54,8 @@ export interface CloudCreateArgs {
 export interface CloudStepArgs {
   readonly cloud: number;
   readonly outcome: number;
-  readonly e: readonly number[];
+  /** The experiment's host values for the cloud's reference (`NH` float32, see `GpuOffsetForm`). */
+  readonly h: readonly number[];
   /** Accept the update when `N ≤ zeroThresh` (policies ignore/warn/reset). */
   readonly acceptZero: boolean;
   readonly zeroThresh: number;
@@ -92,6 +93,9 @@ export interface CloudResampleArgs {
   readonly mu: readonly number[];
   /** `h · sqrtm(C)`, row-major `[nP·nP]`. */
   readonly hS: readonly number[];
+  /** The new reference `r + μ` as float32 hi + lo (for `valid` in absolute coordinates). */
+  readonly refHi: readonly number[];
+  readonly refLo: readonly number[];
   readonly seed0: number;
   readonly seed1: number;
   readonly maxiter: number;

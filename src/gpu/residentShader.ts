@@ -5,10 +5,12 @@ import { wgslPrelude } from './wgslPrelude.js';
 /** Float offsets inside the small state buffer of a resident cloud. */
 export const SMALL_STATE = 0; // slot p (p = 0, 1) at 8p: [S, Q, nEss, resampleFlag, invalidCount]
 export const SMALL_MEAN = 16; // mean (≤ 4 values)
-export const SMALL_EXP = 32; // the current experiment's NF values
+export const SMALL_EXP = 32; // the current experiment's NH host values
 export const SMALL_FLOATS = 128;
+/** Most host values per experiment the small buffer holds. */
+export const MAX_HOST_VALUES = SMALL_FLOATS - SMALL_EXP;
 /** Byte size of the `Params` uniform. */
-export const PARAMS_BYTES = 128;
+export const PARAMS_BYTES = 160;
 /** Largest `nModelparams` the resident update supports (mean and Liu–West kernel use vec4/mat4x4). */
 export const MAX_RESIDENT_PARAMS = 4;
 
@@ -55,16 +57,20 @@ fn reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 
 /**
  * WGSL of the device-resident SMC cloud for `model` (entry points `weigh`, `finishStep`,
- * `moments1`, `meanFinish`, `moments2`, `blockSums`, `resample`). Particles `x[n·NP]` and two
+ * `moments1`, `meanFinish`, `moments2`, `blockSums`, `resample`). Particles, as float32 offsets
+ * `x[n·NP]` from a float64 reference `r` the host keeps (phase-exact, docs/gpu.md), and two
  * halves of unnormalised weights `w[2n]` (ping-pong by `parity`) stay on the device; with
  * `S = Σu` of the current half (kept in `small`),
  *
- *   weigh:   u'_i = u_i · (n / S) · L_i,   L_i = Pr(outcome | x_i; e)   (workgroup partials of u', u'², #invalid)
+ *   weigh:   u'_i = u_i · (n / S) · L_i,   L_i = Pr(outcome | r + x_i; e) = pr0d(x_i, h)
+ *            with h the experiment's host values for r   (workgroup partials of u', u'², #invalid)
  *   finish:  S' = Σu',  Q' = Σu'²,  N = S'/n (Bayes normalisation),  n_ess = S'²/Q',
  *            resample flag = n_ess < thresh · n          (all on the device; 32 bytes come back)
  *   moments: μ = Σ u x / S,  C = Σ u (x − μ)(x − μ)ᵀ / S  (centred: no E[xx]−μμ cancellation in float32)
- *   resample: Liu–West, x' = a x_parent + (1 − a) μ + h S z, parents multinomial within blocks of
- *            256 particles whose child counts the host draws systematically (see ResidentCloud).
+ *   resample: Liu–West re-centred on the new reference r + μ: x' = a (x_parent − μ) + h S z
+ *            (the affine Liu–West map in offset coordinates), postselected on
+ *            valid((r' + x') as float32 hi + lo); parents multinomial within blocks of 256
+ *            particles whose child counts the host draws systematically (see ResidentCloud).
  *
  * Weights are rescaled to mean ≈ 1 every step (u ~ 1 rather than 1/n), far from float32
  * underflow; every sum is a pairwise tree.
@@ -83,6 +89,8 @@ struct Params {
   thresh: f32, a: f32, tol: f32, pad: f32,
   mu: vec4<f32>,
   hs: mat4x4<f32>,
+  refHi: vec4<f32>,
+  refLo: vec4<f32>,
 };
 const STATE: u32 = ${SMALL_STATE}u;
 const MEAN: u32 = ${SMALL_MEAN}u;
@@ -113,9 +121,9 @@ fn weigh(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
   var un = 0.0f;
   var bad = 0.0f;
   if (i < P.n) {
-    var e: array<f32, NF>;
-    for (var f = 0u; f < NF; f++) { e[f] = small[EXP + f]; }
-    let p0 = pr0(particle(i), e);
+    var h: array<f32, NH>;
+    for (var f = 0u; f < NH; f++) { h[f] = small[EXP + f]; }
+    let p0 = pr0d(particle(i), h);
     var l = select(1.0f - p0, p0, P.outcome == 0u);
     let bits = bitcast<u32>(l) & 0x7fffffffu;
     if (bits > 0x7f800000u || l > 1.0f + P.tol || l < -P.tol) { bad = 1.0f; l = 0.0f; }
@@ -253,14 +261,16 @@ fn resample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     }
     let xp = particle(min(base + lo, P.n - 1u));
     var cand: array<f32, NP>;
+    var xa: array<f32, NP>;
     for (var it = 0u; it < max(P.maxiter, 1u); it++) {
       let z = normals4(c, it);
       for (var p = 0u; p < NP; p++) {
         var s = 0.0f;
         for (var q = 0u; q < NP; q++) { s += P.hs[q][p] * z[q]; }
-        cand[p] = P.a * xp[p] + (1.0f - P.a) * P.mu[p] + s;
+        cand[p] = P.a * (xp[p] - P.mu[p]) + s;
+        xa[p] = (P.refHi[p] + cand[p]) + P.refLo[p];
       }
-      if (P.postselect == 0u || valid(cand)) { break; }
+      if (P.postselect == 0u || valid(xa)) { break; }
     }
     for (var p = 0u; p < NP; p++) { xNew[c * NP + p] = cand[p]; }
     w[(1u - P.parity) * P.n + c] = 1.0f;
