@@ -21,6 +21,8 @@ export type { ExpSchema, FieldSpec, FieldType, ExpParamsData, ExpRecord } from '
 export { toRowMajor, matrix } from './util/particles.js';
 export type { Matrix, ParticlesLike, RowMajor } from './util/particles.js';
 export { symmetricEigen, sqrtmPsd } from './util/symmetricEigen.js';
+export { cholesky } from './util/cholesky.js';
+export { logFactorial } from './util/logFactorial.js';
 export { checkCount } from './util/checkCount.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';
 export { isPromiseLike, thenMaybe } from './util/maybePromise.js';
@@ -51,6 +53,18 @@ export { RandomizedBenchmarkingModel } from './models/RandomizedBenchmarkingMode
 export type { RandomizedBenchmarkingOptions } from './models/RandomizedBenchmarkingModel.js';
 export { rbFidelity, rbDepolarizing } from './models/rbFidelity.js';
 export { DifferentiableBinomialModel } from './models/DifferentiableBinomialModel.js';
+export { MultinomialModel } from './models/MultinomialModel.js';
+export { multinomialIndex, multinomialCounts, multinomialOutcomeCount } from './models/multinomialOutcomes.js';
+export { GaussianHyperparameterizedModel } from './models/GaussianHyperparameterizedModel.js';
+export type { ReadoutBins } from './models/GaussianHyperparameterizedModel.js';
+export { PoisonedModel, poisonLikelihoods } from './models/PoisonedModel.js';
+export type { PoisonedOptions } from './models/PoisonedModel.js';
+export { GaussianRandomWalkModel } from './models/GaussianRandomWalkModel.js';
+export type { GaussianRandomWalkOptions } from './models/GaussianRandomWalkModel.js';
+export { PoissonCountModel } from './models/PoissonCountModel.js';
+export type { PoissonCountOptions } from './models/PoissonCountModel.js';
+export { ExtendedParamsModel } from './models/ExtendedParamsModel.js';
+export { poissonPmf } from './models/poissonPmf.js';
 export { binomialPmf } from './models/binomialPmf.js';
 export { fisherInformationFromScore } from './models/fisherInformation.js';
 export { registerBuiltinModels } from './models/registerBuiltinModels.js';
@@ -85,6 +99,7 @@ export type { DifferentiableDistribution } from './distributions/DifferentiableD
 export { logGammaVariate } from './distributions/logGammaVariate.js';
 export { betaVariate } from './distributions/betaVariate.js';
 export { binomialVariate } from './distributions/binomialVariate.js';
+export { poissonVariate } from './distributions/poissonVariate.js';
 export { registerBuiltinDistributions } from './distributions/registerBuiltinDistributions.js';
 
 // --- SMC updater, resampling ---
@@ -100,6 +115,8 @@ export {
 export type { UpdatePolicy, UpdatePolicyOptions, ZeroWeightAction, ZeroWeightPolicy } from './smc/updatePolicy.js';
 export { EPS, LIKELIHOOD_TOLERANCE } from './smc/constants.js';
 export { hypotheticalUpdate, bayesRisk, expectedInformationGain } from './smc/designQuantities.js';
+export { designByOutcomeSampling, designByOutcomeEnumeration } from './smc/outcomeDesignQuantities.js';
+export type { SampledDesign, OutcomeSamplingOptions, EnumeratedDesign, OutcomeEnumerationOptions } from './smc/outcomeDesignQuantities.js';
 export type { HypotheticalUpdate } from './smc/designQuantities.js';
 export { posteriorMarginal, gaussianFilter1d } from './smc/posteriorMarginal.js';
 export type { PosteriorMarginalOptions } from './smc/posteriorMarginal.js';

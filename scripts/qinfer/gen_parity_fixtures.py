@@ -264,10 +264,186 @@ def section_rb():
         ],
     )
 
+# --------------------------------------------------------------------------------------------
+# derived models
+# --------------------------------------------------------------------------------------------
+
+class patched_normal:
+    """Replaces np.random.normal by a function returning the given values (C order) while active."""
+
+    def __init__(self, values):
+        self.values = np.asarray(values, dtype=float).ravel()
+        self.used = []
+
+    def __enter__(self):
+        self.saved = np.random.normal
+        pos = [0]
+
+        def fake(loc=0.0, scale=1.0, size=None):
+            shape = () if size is None else (size if isinstance(size, tuple) else (size,))
+            n = int(np.prod(shape)) if shape else 1
+            out = self.values[pos[0]:pos[0] + n]
+            assert out.size == n, "not enough scripted normals"
+            pos[0] += n
+            self.used.append(list(shape))
+            return loc + scale * out.reshape(shape)
+
+        np.random.normal = fake
+        return self
+
+    def __exit__(self, *exc):
+        np.random.normal = self.saved
+
+
+def section_derived():
+    data, calls, notes = {}, [], []
+    # --- MultinomialModel(NDieModel(3)) ---
+    die = qi.NDieModel(3)
+    mm = qi.MultinomialModel(die)
+    mps = np.array([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6], [1.0, 0.0, 0.0], [0.1, 0.9, 0.0]])
+    cases = []
+    for n_meas in [1, 2, 4, 7]:
+        eps = rec(mm.expparams_dtype, [(0, n_meas)])
+        dom = qi.domains.MultinomialDomain(n_meas=n_meas, n_elements=3)
+        L = mm.likelihood(dom.values, mps, eps)
+        cases.append({"n_meas": n_meas, "counts": dom.to_regular_array(dom.values), "L": L})
+    try:
+        mm.n_outcomes(rec(mm.expparams_dtype, [(0, 2)]))
+        n_out_err = None
+    except Exception as e:  # QInfer bug
+        n_out_err = {"type": type(e).__name__, "message": str(e)}
+    data["multinomial"] = {"underlying": "NDieModel(n=3)", "expparams_dtype": [list(map(str, f)) for f in np.dtype(mm.expparams_dtype).descr], "modelparams": mps, "cases": cases, "n_outcomes_error": n_out_err,
+                           "are_models_valid": mm.are_models_valid(mps), "n_sides": mm.n_sides}
+    calls.append("mm = MultinomialModel(NDieModel(3)); mm.likelihood(MultinomialDomain(n_meas, 3).values, modelparams, [(0, n_meas)]) for n_meas in 1, 2, 4, 7")
+    notes.append("MultinomialModel outcomes are count vectors in the order of MultinomialDomain.values; 'counts' lists them, qinfer-rx numbers them 0, 1, … in that order.")
+    notes.append("QUIRK (bug): MultinomialModel.n_outcomes raises NameError (scipy.special is used but not imported); qinfer-rx returns C(n_meas + D - 1, D - 1).")
+
+    # --- GaussianHyperparameterizedModel(SimplePrecessionModel()) ---
+    g = qi.GaussianHyperparameterizedModel(qi.SimplePrecessionModel())
+    gmps = np.array([[0.5, 0.0, 1.0, 0.04, 0.09], [1.3, 0.1, 0.8, 0.01, 0.25], [2.0, -0.2, 1.5, 0.5, 0.02]])
+    geps = np.array([0.5, 2.0, 7.0])
+    ys = np.array([-0.5, 0.0, 0.3, 0.95, 1.2, 2.5])
+    gL = g.likelihood(ys, gmps, geps)
+    pr0 = qi.SimplePrecessionModel().likelihood(np.array([0, 1]), gmps[:, :1], geps)
+    exact = np.zeros_like(gL)
+    for j, (w, mu0, mu1, s0, s1) in enumerate(gmps):
+        for i, y in enumerate(ys):
+            exact[i, j, :] = pr0[0, j, :] * st.norm(mu0, np.sqrt(s0)).pdf(y) + pr0[1, j, :] * st.norm(mu1, np.sqrt(s1)).pdf(y)
+    edges = np.array([-0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5])
+    bins = np.zeros((len(edges) + 1, len(gmps), len(geps)))
+    for j, (w, mu0, mu1, s0, s1) in enumerate(gmps):
+        lo = np.concatenate([[-np.inf], edges])
+        hi = np.concatenate([edges, [np.inf]])
+        for u, (mu, s2) in enumerate([(mu0, s0), (mu1, s1)]):
+            d = st.norm(mu, np.sqrt(s2))
+            # upper-tail differences where the bin lies above the mean, lower-tail below: no cancellation
+            mass = np.where(lo >= mu, d.sf(lo) - d.sf(hi), np.where(hi <= mu, d.cdf(hi) - d.cdf(lo), 1 - d.cdf(lo) - d.sf(hi)))
+            bins[:, j, :] += mass[:, None] * pr0[u, j, :][None, :]
+    data["gaussian_hyperparameterized"] = {
+        "underlying": "SimplePrecessionModel()", "modelparam_names": g.modelparam_names, "n_modelparams": g.n_modelparams,
+        "modelparams": gmps, "expparams": geps, "readout_values": ys, "L_qinfer": gL, "density_exact": exact,
+        "are_models_valid": g.are_models_valid(np.array([[0.5, 0, 1, 0.04, 0.09], [0.5, 0, 1, 0.0, 0.09], [0.0, 0, 1, 0.04, 0.09], [0.5, 0, 1, 0.04, -1.0]])),
+        "are_models_valid_modelparams": np.array([[0.5, 0, 1, 0.04, 0.09], [0.5, 0, 1, 0.0, 0.09], [0.0, 0, 1, 0.04, 0.09], [0.5, 0, 1, 0.04, -1.0]]),
+        "bin_edges": edges, "bin_probabilities_exact": bins,
+    }
+    calls.append("g = GaussianHyperparameterizedModel(SimplePrecessionModel()); g.likelihood(readout_values, modelparams, expparams); exact density sum_u L_u scipy.stats.norm(mu_u, sigma_u).pdf(y); bin masses by scipy norm.cdf / norm.sf")
+    notes.append("QUIRK (bug): GaussianHyperparameterizedModel.likelihood is sum_u L_u phi((y - mu_u)/sigma_u) without the 1/sigma_u of the density ('L_qinfer'); 'density_exact' is the true density, which qinfer-rx's density() returns. L_qinfer * sigma-weights is checked too.")
+    notes.append("qinfer-rx outcomes are integers: the readout is digitised into bins; 'bin_probabilities_exact' are the exact bin masses for 'bin_edges' (first and last bins open).")
+
+    # --- PoisonedModel ---
+    base = qi.SimplePrecessionModel()
+    pmps = np.array([[0.1], [0.7], [1.9], [3.0]])
+    peps = np.array([0.5, 1.0, 4.0])
+    pout = np.array([0, 1])
+    L0 = base.likelihood(pout, pmps, peps)
+    z = np.linspace(-2.5, 2.5, L0.size).reshape(L0.shape) * np.array([1, -1] * (L0.size // 2)).reshape(L0.shape)
+    res = {}
+    for key, kw in [("ale_tol0.05", {"tol": 0.05}), ("ale_tol0.3", {"tol": 0.3}), ("mle_n30", {"n_samples": 30}), ("mle_n30_hedge0.5", {"n_samples": 30, "hedge": 0.5})]:
+        pm = qi.PoisonedModel(base, **kw)
+        with patched_normal(z):
+            res[key] = {"kwargs": kw, "L": pm.likelihood(pout, pmps, peps)}
+    try:
+        qi.PoisonedModel(base).likelihood(pout, pmps, peps)
+        neither = None
+    except Exception as e:
+        neither = {"type": type(e).__name__, "message": str(e)}
+    data["poisoned"] = {"underlying": "SimplePrecessionModel()", "modelparams": pmps, "expparams": peps, "outcomes": pout, "L_underlying": L0, "z": z, "cases": res, "neither_tol_nor_n_samples": neither}
+    calls.append("PoisonedModel(SimplePrecessionModel(), tol=… | n_samples=…, hedge=…).likelihood(outcomes, modelparams, expparams) with np.random.normal patched to return z")
+    notes.append("QUIRK (bug): PoisonedModel's check 'tol is None != n_samples is None' is a chained comparison that is always False: PoisonedModel(m) with neither argument is accepted and fails later in likelihood ('neither_tol_nor_n_samples'); qinfer-rx raises ERR_ARGUMENT at construction.")
+    notes.append("PoisonedModel noise: QInfer draws fresh np.random.normal per call; qinfer-rx uses a frozen, hashed noise field (parallel = serial). The formula clip(L + sigma z, 0, 1) is checked here with QInfer's own z.")
+
+    # --- GaussianRandomWalkModel ---
+    t2 = qi.UnknownT2Model()
+    grw = {}
+    specs = [
+        ("diag_learned", qi.SimplePrecessionModel(), {}, np.array([[0.5, 0.01], [0.9, 0.2], [0.3, 0.0], [0.4, -0.1]]), np.array([1.0, 2.0])),
+        ("diag_fixed", qi.SimplePrecessionModel(), {"fixed_covariance": np.array([0.0004])}, np.array([[0.5], [0.9]]), np.array([1.0, 2.0, 3.0])),
+        ("diag_learned_subset_scale_t", t2, {"random_walk_idxs": [1], "scale_mult": "t"}, np.array([[0.5, 0.1, 0.02], [0.9, 0.3, 0.05], [0.2, 0.05, -0.01]]), rec(t2.expparams_dtype, [(0.5,), (2.0,)])),
+        ("dense_learned", t2, {"diagonal": False}, np.array([[0.5, 0.1, 0.02, 0.005, 0.03], [0.9, 0.3, 0.05, -0.01, 0.01]]), rec(t2.expparams_dtype, [(1.0,), (3.0,)])),
+        ("dense_fixed_scale_t", t2, {"diagonal": False, "fixed_covariance": np.array([[0.01, 0.002], [0.002, 0.005]]), "scale_mult": "t"}, np.array([[0.5, 0.1], [0.9, 0.3], [0.2, 0.6]]), rec(t2.expparams_dtype, [(1.0,), (0.5,)])),
+    ]
+    for key, under, kw, mps_, eps_ in specs:
+        m = qi.GaussianRandomWalkModel(under, **kw)
+        n_mps, n_eps = mps_.shape[0], eps_.shape[0]
+        zz = np.sin(np.arange(1, 1 + 4 * n_mps * n_eps * m._n_rw)) * 1.7
+        with patched_normal(zz) as pn:
+            moved = m.update_timestep(mps_, eps_)
+        n_used = int(sum(np.prod(s) for s in pn.used))
+        grw[key] = {
+            "underlying": type(under).__name__, "kwargs": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in kw.items()},
+            "modelparam_names": m.modelparam_names, "n_modelparams": m.n_modelparams,
+            "modelparams": mps_, "expparams": eps_, "are_models_valid": m.are_models_valid(mps_),
+            "est_update_covariance": m.est_update_covariance(mps_), "normals": zz[:n_used], "normal_shapes": pn.used,
+            "update_timestep": moved,
+            "likelihood": m.likelihood(np.array([0, 1]), mps_, eps_),
+        }
+    data["gaussian_random_walk"] = grw
+    calls.append("GaussianRandomWalkModel(underlying, **kwargs): modelparam_names, are_models_valid, est_update_covariance(modelparams), likelihood([0, 1], …), update_timestep(modelparams, expparams) with np.random.normal patched to return 'normals' in order")
+    notes.append("GaussianRandomWalkModel normals are drawn in QInfer's layouts: diagonal (n_eps, n_mps, n_rw), dense fixed (n_rw, n_mps*n_eps), dense learned (n_mps, n_rw, n_eps), C order; 'normal_shapes' records the calls.")
+    notes.append("QUIRK: GaussianRandomWalkModel.est_update_covariance averages over particles without weights (np.mean); qinfer-rx does the same by default and takes weights optionally.")
+    write(
+        "parity_derived.json",
+        "MultinomialModel, GaussianHyperparameterizedModel, PoisonedModel, GaussianRandomWalkModel: likelihoods, validity, names, and the deterministic parts of their noise (scripted normals)",
+        True,
+        calls,
+        {},
+        data,
+        notes,
+    )
+
+# --------------------------------------------------------------------------------------------
+# Poisson counts (QInfer has no Poisson model: exact values by Python's decimal arithmetic)
+# --------------------------------------------------------------------------------------------
+
+def section_poisson():
+    from decimal import Decimal, getcontext
+    getcontext().prec = 60
+
+    def pmf_exact(k, lam):
+        L = Decimal(lam)  # the exact value of the float64
+        if L == 0:
+            return 1.0 if k == 0 else 0.0
+        ln = Decimal(k) * L.ln() - L - sum((Decimal(i).ln() for i in range(2, k + 1)), Decimal(0))
+        return float(ln.exp())
+
+    pairs = [(0, 0.3), (1, 0.3), (3, 2.0), (17, 17.0), (0, 40.0), (40, 17.0), (5, 60.5), (100, 100.0), (250, 180.25), (1000, 1000.0), (1500, 1000.0), (700, 1000.0), (10, 1e-3), (3, 745.5)]
+    vals = [{"k": k, "lambda": lam, "pmf": pmf_exact(k, lam), "scipy": float(st.poisson.pmf(k, lam))} for k, lam in pairs]
+    write(
+        "parity_poisson.json",
+        "Poisson pmf at (k, lambda): exact (Python decimal, 60 digits) next to scipy.stats.poisson.pmf, for PoissonCountModel (QInfer has no Poisson-count model)",
+        True,
+        ["pmf = exp(k ln(lambda) - lambda - ln k!) in decimal arithmetic with 60 digits; scipy.stats.poisson.pmf(k, lambda)"],
+        {"pairs": pairs},
+        {"values": vals},
+        ["'pmf' is exact to double rounding; scipy's log-space formula loses digits to cancellation for large k and lambda (compare its relative error)."],
+    )
+
 
 SECTIONS = {
     "distributions": section_distributions,
     "rb": section_rb,
+    "derived": section_derived,
+    "poisson": section_poisson,
 }
 
 if __name__ == "__main__":

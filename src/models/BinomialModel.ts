@@ -1,8 +1,9 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
-import { ExpParams, SCALAR_SCHEMA, recordSchema, type ExpSchema, type FieldSpec } from '../expparams/ExpParams.js';
+import type { ExpParams, ExpSchema } from '../expparams/ExpParams.js';
 import { binomialPmf } from './binomialPmf.js';
 import { DerivedModel } from './DerivedModel.js';
 import type { Model } from './Model.js';
+import { repeatedExperiments } from './repeatedExperiments.js';
 
 const BOTH = Int32Array.of(0, 1);
 
@@ -29,8 +30,7 @@ const BOTH = Int32Array.of(0, 1);
 export class BinomialModel extends DerivedModel {
   readonly name: string = 'BinomialModel';
   override readonly isNOutcomesConstant: boolean = false;
-  private readonly schema: ExpSchema;
-  private readonly scalarUnderlying: boolean;
+  private readonly repeated: ReturnType<typeof repeatedExperiments>;
   private scratch = new Float64Array(0);
 
   /** @param underlyingModel - a model with exactly two outcomes for every experiment */
@@ -39,17 +39,11 @@ export class BinomialModel extends DerivedModel {
     if (!underlyingModel.isNOutcomesConstant || underlyingModel.nOutcomes() !== 2) {
       throw new QinferArgumentError('ERR_ARGUMENT', `BinomialModel needs a two-outcome model, got ${underlyingModel.name}`);
     }
-    const us = underlyingModel.expparamsSchema;
-    this.scalarUnderlying = us.kind === 'scalar';
-    const fields: FieldSpec[] = us.kind === 'scalar' ? [{ name: 'x', type: 'float' }] : [...us.fields];
-    if (fields.some((f) => f.name === 'n_meas')) {
-      throw new QinferArgumentError('ERR_ARGUMENT', `${underlyingModel.name} already has an experiment field 'n_meas'`);
-    }
-    this.schema = recordSchema(...fields, { name: 'n_meas', type: 'uint' });
+    this.repeated = repeatedExperiments(underlyingModel, 'BinomialModel');
   }
 
   override get expparamsSchema(): ExpSchema {
-    return this.schema;
+    return this.repeated.schema;
   }
 
   override get params(): Readonly<Record<string, unknown>> {
@@ -58,20 +52,12 @@ export class BinomialModel extends DerivedModel {
 
   /** The experiments as the underlying model reads them (a zero-copy view). */
   underlyingExpparams(eps: ExpParams): ExpParams {
-    return this.scalarUnderlying ? ExpParams.fromColumns(SCALAR_SCHEMA, { value: eps.field('x') }, eps.length) : eps;
+    return this.repeated.underlying(eps);
   }
 
   /** Checks the underlying fields and that every `n_meas` is a non-negative integer. */
   override checkExpparams(eps: ExpParams): void {
-    const nMeas = eps.field('n_meas');
-    for (let k = 0; k < nMeas.length; k++) {
-      const n = nMeas[k]!;
-      if (!Number.isInteger(n) || n < 0) {
-        throw new QinferArgumentError('ERR_EXPPARAMS_FIELD', `n_meas of experiment ${k} must be a non-negative integer, got ${n}`, {
-          details: { field: 'n_meas', index: k },
-        });
-      }
-    }
+    this.repeated.checkNMeas(eps);
     super.checkExpparams(this.underlyingExpparams(eps));
   }
 

@@ -6,9 +6,14 @@ import { CoinModel } from './CoinModel.js';
 import { CostlyModel } from './CostlyModel.js';
 import { DifferentiableBinomialModel } from './DifferentiableBinomialModel.js';
 import type { ModelSpec } from './Model.js';
+import { GaussianHyperparameterizedModel, type ReadoutBins } from './GaussianHyperparameterizedModel.js';
+import { GaussianRandomWalkModel, type GaussianRandomWalkOptions } from './GaussianRandomWalkModel.js';
 import { MultiCosModel } from './MultiCosModel.js';
+import { MultinomialModel } from './MultinomialModel.js';
 import { NDieModel } from './NDieModel.js';
 import { NoisyCoinModel } from './NoisyCoinModel.js';
+import { PoissonCountModel } from './PoissonCountModel.js';
+import { PoisonedModel, type PoisonedOptions } from './PoisonedModel.js';
 import { RandomizedBenchmarkingModel } from './RandomizedBenchmarkingModel.js';
 import { RandomWalkModel } from './RandomWalkModel.js';
 import { SimpleInversionModel } from './SimpleInversionModel.js';
@@ -57,6 +62,11 @@ export function registerBuiltinModels(reg: Registry): Registry {
     (p, r) => new RandomWalkModel(r.createModel(specParam(p, 'underlyingModel')), r.createDistribution(specParam(p, 'stepDistribution'))),
   );
   reg.registerModel('RandomizedBenchmarkingModel', (p) => new RandomizedBenchmarkingModel({ interleaved: p['interleaved'] as boolean | undefined }));
+  reg.registerModel('MultinomialModel', (p, r) => new MultinomialModel(r.createModel(specParam(p, 'underlyingModel'))));
+  reg.registerModel('GaussianHyperparameterizedModel', (p, r) => new GaussianHyperparameterizedModel(r.createModel(specParam(p, 'underlyingModel')), p as unknown as ReadoutBins));
+  reg.registerModel('PoissonCountModel', (p, r) => new PoissonCountModel(r.createModel(specParam(p, 'underlyingModel')), { references: p['references'] as boolean | undefined }));
+  reg.registerModel('PoisonedModel', (p, r) => new PoisonedModel(r.createModel(specParam(p, 'underlyingModel')), p as PoisonedOptions));
+  reg.registerModel('GaussianRandomWalkModel', (p, r) => new GaussianRandomWalkModel(r.createModel(specParam(p, 'underlyingModel')), p as GaussianRandomWalkOptions));
   reg.registerModel('DifferentiableBinomialModel', (p, r) => new DifferentiableBinomialModel(r.createModel(specParam(p, 'underlyingModel'))));
   return reg;
 }

@@ -71,6 +71,9 @@ export function hypotheticalUpdate(
  */
 function allOutcomeWeights(model: Model, x: Float64Array, w: Float64Array, nM: number, eps: ExpParams) {
   const nO = model.nOutcomes(eps, 0);
+  if (!Number.isFinite(nO)) {
+    throw new QinferArgumentError('ERR_ARGUMENT', `${model.name} has unbounded outcomes: use designByOutcomeEnumeration or designByOutcomeSampling`, { details: { model: model.name } });
+  }
   const nE = eps.length;
   const hyp = hypotheticalUpdate(model, x, w, nM, Array.from({ length: nO - 1 }, (_, o) => o), eps);
   const W = new Float64Array(nO * nE * nM), N = new Float64Array(nO * nE);
