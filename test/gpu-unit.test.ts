@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ExpParams, SimplePrecessionModel, isQinferError, serialBackend, type LikelihoodBackend, type QinferWarning } from '../src/index.js';
 import { CoinModel } from '../src/models/CoinModel.js';
 import {
-  BUILTIN_GPU_MODELS, GpuHost, GpuUnavailableError, autoBackend, dispatchGrid, formatAutoTable, gpuBackend, gpuModelFor, probeGpu, wgslF32,
+  BUILTIN_GPU_MODELS, GPU_DOCS_URL, GpuHost, GpuUnavailableError, autoBackend, dispatchGrid, formatAutoTable, gpuBackend, gpuModelFor, probeGpu, wgslF32,
 } from '../src/gpu/index.js';
 
 /** An environment in which the Vulkan loader finds no driver, whatever the machine has. */
@@ -99,6 +99,46 @@ describe('without an adapter', () => {
     await withFallback.close();
     await withFallback.close(); // idempotent
     expect(isQinferError(await withFallback.likelihood(req).catch((e: unknown) => e), 'ERR_CLOSED')).toBe(true);
+  });
+
+  it('probes once: the first failed probe warns one line with the reason, every later call runs on the fallback', async () => {
+    const model = new SimplePrecessionModel();
+    const req = { model, outcomes: Int32Array.of(0), x: Float64Array.of(0.2, 0.6), nModels: 2, expparams: ExpParams.scalar([3]) };
+    const warnings: QinferWarning[] = [];
+    const gpu = gpuBackend({ env: NO_DRIVER_ENV, fallback: serialBackend(), onWarning: (w) => warnings.push(w) });
+    const first = await gpu.likelihood(req);
+    const gen = gpu.host.generation;
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) expect(Array.from(await gpu.likelihood(req))).toEqual(Array.from(first));
+    const perCall = (performance.now() - t0) / 200;
+    expect(gpu.host.generation).toBe(gen); // no host was started again: no re-probe
+    expect(warnings).toHaveLength(1);
+    const msg = warnings[0]!.message;
+    expect(msg).not.toContain('\n');
+    expect(msg.length).toBeLessThan(220);
+    expect(msg).toMatch(/^no WebGPU adapter \(.+\); every likelihood runs on serial from now on — see https:\/\/github\.com\/qinfer-rx\/qinfer-rx\/blob\/main\/docs\/gpu\.md$/);
+    expect(perCall).toBeLessThan(50); // a probe costs a process start (~1 s); these are plain serial calls
+    const err = await gpu.adapterInfo().catch((e: unknown) => e);
+    expect(isQinferError(err, 'ERR_GPU_UNAVAILABLE')).toBe(true);
+    expect(gpu.host.generation).toBe(gen);
+    await gpu.close();
+    // without a fallback: the same typed error every call, still without probing again
+    const bare = gpuBackend({ env: NO_DRIVER_ENV });
+    const e1 = await bare.likelihood(req).catch((e: unknown) => e);
+    const g1 = bare.host.generation;
+    const e2 = await bare.likelihood(req).catch((e: unknown) => e);
+    expect(isQinferError(e1, 'ERR_GPU_UNAVAILABLE') && isQinferError(e2, 'ERR_GPU_UNAVAILABLE')).toBe(true);
+    expect(bare.host.generation).toBe(g1);
+    await bare.close();
+  });
+
+  it('GpuUnavailableError names only things a user has: the online guide and install script', () => {
+    const e = new GpuUnavailableError('requestAdapter() returned null');
+    expect(e.reason).toBe('requestAdapter() returned null');
+    const paths = e.message.match(/[^\s(),`]+\.(?:md|sh)\b/g) ?? [];
+    expect(paths.length).toBeGreaterThanOrEqual(2); // the guide and the lavapipe script
+    for (const path of paths) expect(path).toMatch(/^https:\/\/github\.com\/qinfer-rx\/qinfer-rx\/blob\/main\//);
+    expect(e.message).toContain(GPU_DOCS_URL);
   });
 
   it('autoBackend leaves the GPU out and lists why', async () => {

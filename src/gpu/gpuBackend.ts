@@ -5,8 +5,18 @@ import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 import { GpuHost, type GpuHostOptions } from './GpuHost.js';
 import type { GpuModelFactory } from './GpuModel.js';
 import { gpuModelFor } from './builtinGpuModels.js';
+import { GPU_DOCS_URL, GpuUnavailableError } from './GpuUnavailableError.js';
 import { deviceModel, callReference, offsetsFrom, packHostValues } from './deviceModel.js';
 import { wireModel } from './wireModel.js';
+
+/** `ERR_GPU` failures in a row after which a backend with a fallback stops trying the GPU. */
+const MAX_GPU_FAILURES = 3;
+
+/** The first line of a message (warnings are one line). */
+function oneLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0]!.trim();
+}
 
 /** Float32 slack on likelihood values at the ends of [0, 1] (4 ulps of 1). */
 const F32_SLACK = 4 * 2 ** -23;
@@ -16,9 +26,16 @@ export interface GpuBackendOptions extends GpuHostOptions {
   /** Use this host (shared, e.g. with a `GpuUpdater`); it is then closed by its creator, not by the backend. */
   host?: GpuHost;
   /**
-   * Where a call goes when the GPU fails (`ERR_GPU`: crashed or hung host, lost device),
-   * has no adapter (`ERR_GPU_UNAVAILABLE`) or has no WGSL for the model (`ERR_UNKNOWN_MODEL`);
-   * each such fallback emits a `gpu` warning. Without it those calls reject.
+   * Where a call goes when the GPU cannot run it, with one `gpu` warning line each time the
+   * situation changes — never one per call:
+   * - no adapter (`ERR_GPU_UNAVAILABLE`): the first failed probe warns with the reason, and every
+   *   later call goes straight to the fallback (the adapter is never probed again);
+   * - no WGSL for the model (`ERR_UNKNOWN_MODEL`): one warning per model, its calls fall back;
+   * - a crashed or hung host, a lost device (`ERR_GPU`): the call falls back with a warning and
+   *   the next call starts a fresh host; after 3 such failures in a row the backend falls back
+   *   for good (one more warning).
+   * Without a fallback those calls reject (a missing adapter with the same error every time,
+   * without probing again).
    */
   fallback?: LikelihoodBackend;
   /** Receives fallback warnings. */
@@ -78,11 +95,50 @@ export function gpuBackend(options: GpuBackendOptions = {}): GpuBackend {
   let deviceName: string | undefined;
   let x32 = new Float32Array(0);
 
+  /** Set by the first failed probe (no adapter) or by repeated host failures: the GPU is done for. */
+  let gaveUp: QinferError | undefined;
+  let failures = 0;
+  const noKernel = new Set<string>();
+  const warn = (message: string): void => onWarning({ category: 'gpu', message });
+
+  let warnedGaveUp = false;
+
+  /** Once the GPU is given up: every call on the fallback, the first with one warning line. */
+  const fallbackForGood = (why: QinferError, req: LikelihoodRequest, call: LikelihoodCallOptions): Promise<Float64Array> => {
+    const fb = options.fallback;
+    if (fb === undefined) throw why;
+    if (!warnedGaveUp) {
+      warnedGaveUp = true;
+      warn(isQinferError(why, 'ERR_GPU_UNAVAILABLE')
+        ? `no WebGPU adapter (${why instanceof GpuUnavailableError ? why.reason : oneLine(why)}); every likelihood runs on ${fb.name} from now on — see ${GPU_DOCS_URL}`
+        : `GPU likelihood failed ${MAX_GPU_FAILURES} times in a row (ERR_GPU: ${oneLine(why)}); every likelihood runs on ${fb.name} from now on`);
+    }
+    return fb.likelihood(req, call);
+  };
+
   const fallbackOr = async (e: unknown, req: LikelihoodRequest, call: LikelihoodCallOptions): Promise<Float64Array> => {
-    const recoverable = isQinferError(e, 'ERR_GPU') || isQinferError(e, 'ERR_GPU_UNAVAILABLE') || isQinferError(e, 'ERR_UNKNOWN_MODEL');
-    if (options.fallback === undefined || !recoverable) throw e;
-    onWarning({ category: 'gpu', message: `GPU likelihood failed (${(e as QinferError).code}: ${(e as Error).message}); using ${options.fallback.name}` });
-    return options.fallback.likelihood(req, call);
+    const fb = options.fallback;
+    if (isQinferError(e, 'ERR_GPU_UNAVAILABLE')) {
+      gaveUp = e;
+      return fallbackForGood(e, req, call);
+    }
+    if (isQinferError(e, 'ERR_UNKNOWN_MODEL')) {
+      if (fb === undefined) throw e;
+      if (!noKernel.has(req.model.name)) warn(`${oneLine(e)}; its likelihoods run on ${fb.name}`);
+      noKernel.add(req.model.name);
+      return fb.likelihood(req, call);
+    }
+    if (isQinferError(e, 'ERR_GPU')) {
+      failures += 1;
+      if (fb !== undefined && failures >= MAX_GPU_FAILURES) {
+        gaveUp = e;
+        return fallbackForGood(e, req, call);
+      }
+      if (fb === undefined) throw e;
+      warn(`GPU likelihood failed (ERR_GPU: ${oneLine(e)}); this call runs on ${fb.name}, the next one on a fresh GPU host`);
+      return fb.likelihood(req, call);
+    }
+    throw e;
   };
 
   const run = async (req: LikelihoodRequest, call: LikelihoodCallOptions): Promise<Float64Array> => {
@@ -121,7 +177,11 @@ export function gpuBackend(options: GpuBackendOptions = {}): GpuBackend {
 
   const adapterInfo = async (): Promise<GpuAdapterInfo> => {
     if (closed) throw new QinferError('ERR_CLOSED', 'gpu backend used after close()');
-    const info = await host.adapterInfo();
+    if (gaveUp !== undefined && isQinferError(gaveUp, 'ERR_GPU_UNAVAILABLE')) throw gaveUp;
+    const info = await host.adapterInfo().catch((e: unknown) => {
+      if (isQinferError(e, 'ERR_GPU_UNAVAILABLE')) gaveUp = e;
+      throw e;
+    });
     deviceName = (info.description || info.device || info.vendor || 'device').split(':')[0]!.trim();
     return info;
   };
@@ -135,9 +195,13 @@ export function gpuBackend(options: GpuBackendOptions = {}): GpuBackend {
     async likelihood(req, call = {}) {
       if (closed) throw new QinferError('ERR_CLOSED', 'gpu backend used after close()');
       if (call.signal?.aborted) throw new QinferError('ERR_ABORTED', 'likelihood call aborted', { cause: call.signal.reason });
+      if (gaveUp !== undefined) return fallbackForGood(gaveUp, req, call);
+      if (options.fallback !== undefined && noKernel.has(req.model.name)) return options.fallback.likelihood(req, call);
       try {
         if (deviceName === undefined) await adapterInfo();
-        return await run(req, call);
+        const L = await run(req, call);
+        failures = 0;
+        return L;
       } catch (e) {
         if (isQinferError(e, 'ERR_ABORTED')) throw e;
         return fallbackOr(e, req, call);

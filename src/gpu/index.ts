@@ -13,7 +13,7 @@ export { GpuHost } from './GpuHost.js';
 export type { GpuHostOptions, HostCallOptions, HostResult } from './GpuHost.js';
 export { probeGpu } from './probeGpu.js';
 export type { GpuProbe } from './probeGpu.js';
-export { GpuUnavailableError, GPU_ADAPTER_HELP } from './GpuUnavailableError.js';
+export { GpuUnavailableError, GPU_ADAPTER_HELP, GPU_DOCS_URL } from './GpuUnavailableError.js';
 export type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 export type { GpuModel, GpuModelFactory } from './GpuModel.js';
 export { wgslF32 } from './GpuModel.js';
