@@ -1,12 +1,14 @@
 import { concatMap, defer, of, range, subscribeOn, type Observable, type SchedulerLike } from 'rxjs';
 import type { LikelihoodBackend } from '../src/backends/LikelihoodBackend.js';
+import { QinferArgumentError } from '../src/errors/QinferError.js';
 import { checkCount } from '../src/util/checkCount.js';
-import type { ExpParams } from '../src/expparams/ExpParams.js';
-import type { Heuristic } from '../src/heuristics/Heuristic.js';
 import type { Model } from '../src/models/Model.js';
 import type { Resampler } from '../src/resamplers/Resampler.js';
 import { toRng, type RngLike } from '../src/rng/Rng.js';
-import type { SMCUpdater } from '../src/smc/SMCUpdater.js';
+import type { ExperimentSource } from '../src/smc/estimationStep.js';
+import { SimulatedSystem } from '../src/smc/SimulatedSystem.js';
+import type { Updater } from '../src/smc/Updater.js';
+import type { EstimationStep } from './EstimationStep.js';
 import { experiment } from './experiment.js';
 import { likelihood } from './likelihood.js';
 import { parallel } from './parallel.js';
@@ -16,19 +18,24 @@ import { simulate } from './simulate.js';
 import { update } from './update.js';
 
 /** Options of {@link estimate}. */
-export interface EstimateOptions {
-  readonly updater: SMCUpdater;
+export interface EstimateOptions<U extends Updater = Updater> {
+  /** The posterior: an `SMCUpdater` (this thread) or a `GpuUpdater` (resident on a GPU). */
+  readonly updater: U;
   /** Chooses each experiment from the current posterior. */
-  readonly heuristic: Heuristic | ((updater: SMCUpdater) => ExpParams);
+  readonly heuristic: ExperimentSource<U>;
   /** Number of experiments. */
   readonly nExperiments: number;
   /** The true parameters that generate the simulated data. */
-  readonly trueParams: readonly number[];
+  readonly trueParams: readonly number[] | Float64Array;
   /** The model that generates data (default: the updater's model). */
   readonly trueModel?: Model;
-  /** The generator of simulated outcomes (default: seed 1). */
+  /**
+   * The root generator of the simulated data (default: seed 1): outcomes from
+   * `rng.split(TRIAL_STREAMS.simulation)`, the true dynamics from
+   * `rng.split(TRIAL_STREAMS.trueDynamics)` — the streams of a performance trial of that seed.
+   */
   readonly rng?: RngLike;
-  /** Run the likelihood stage here (default: this thread). */
+  /** Run the likelihood stage here (default: this thread; not with a device updater, which computes its own). */
   readonly backend?: LikelihoodBackend;
   readonly resampler?: Resampler;
   readonly resampleThreshold?: number;
@@ -50,6 +57,15 @@ export interface EstimateOptions {
  *
  * Each step starts only after the previous posterior was emitted (`concatMap`), so the heuristic
  * always sees the latest posterior. Unsubscribing stops the loop (and aborts a backend call).
+ * The stages are the functions of one estimation step (`src/smc/estimationStep.ts`) that the
+ * performance trials compose too, and the data come from a `SimulatedSystem` with a trial's
+ * stream convention. With a `GpuUpdater` the loop runs on the device, asynchronously.
+ *
+ * ```ts
+ * const gpu = await GpuUpdater.create(new SimplePrecessionModel(), 100_000, new UniformDistribution([0, 1]), { rng: 1 });
+ * const last = await lastValueFrom(estimate({ updater: gpu, heuristic: new ExpSparseHeuristic(gpu), nExperiments: 100, trueParams: [0.42] }));
+ * await gpu.close();
+ * ```
  *
  * ## Example
  * ```ts
@@ -59,15 +75,18 @@ export interface EstimateOptions {
  *   .subscribe((s) => console.log(s.index, s.mean[0]));
  * ```
  */
-export function estimate(options: EstimateOptions): Observable<PosteriorSnapshot> {
+export function estimate<U extends Updater>(options: EstimateOptions<U>): Observable<PosteriorSnapshot> {
   const { updater, heuristic, nExperiments, trueParams, backend, resampler, resampleThreshold, snapshot, scheduler } = options;
   checkCount(nExperiments, 'nExperiments', true);
+  if (backend !== undefined && updater.residence !== 'host') {
+    throw new QinferArgumentError('ERR_ARGUMENT', 'estimate(): a device updater computes its own likelihood; give no backend');
+  }
   const trueModel = options.trueModel ?? updater.model;
   return defer(() => {
-    const rng = toRng(options.rng ?? 1);
+    const system = SimulatedSystem.fromRoot(trueModel, trueParams, toRng(options.rng ?? 1));
     const steps = [
       experiment(heuristic),
-      simulate(trueModel, trueParams, rng),
+      simulate(system),
       backend === undefined ? likelihood() : parallel(backend),
       update(),
       resample(resampler, { threshold: resampleThreshold }),
@@ -75,7 +94,7 @@ export function estimate(options: EstimateOptions): Observable<PosteriorSnapshot
     ] as const;
     return range(0, nExperiments).pipe(
       concatMap((index) => {
-        const step$ = of({ updater, index }).pipe(steps[0], steps[1], steps[2], steps[3], steps[4], steps[5]);
+        const step$ = of<EstimationStep<U>>({ updater, index }).pipe(steps[0], steps[1], steps[2], steps[3], steps[4], steps[5]);
         return scheduler === undefined ? step$ : step$.pipe(subscribeOn(scheduler));
       }),
     );

@@ -1,15 +1,14 @@
 import { map, type OperatorFunction } from 'rxjs';
-import { QinferArgumentError } from '../src/errors/QinferError.js';
-import type { ExpParams } from '../src/expparams/ExpParams.js';
-import type { Heuristic } from '../src/heuristics/Heuristic.js';
-import type { SMCUpdater } from '../src/smc/SMCUpdater.js';
+import { chooseExperiment, experimentChooser, type ExperimentSource } from '../src/smc/estimationStep.js';
+import type { Updater } from '../src/smc/Updater.js';
 import type { EstimationStep } from './EstimationStep.js';
 
 /**
  * Chooses each step's experiment from the current posterior.
  *
  * Rule: `step → { ...step, expparams: heuristic.next() }` (or `heuristic(step.updater)` for a
- * plain function). A throw in the heuristic errors the stream.
+ * plain function) — the step function `chooseExperiment`. A throw in the heuristic, or an
+ * answer that is not exactly one experiment (`ERR_HEURISTIC`), errors the stream.
  *
  * ## Example
  * ```ts
@@ -22,13 +21,7 @@ import type { EstimationStep } from './EstimationStep.js';
  * @param heuristic - a {@link Heuristic} bound to the updater, or `(updater) => ExpParams`
  * @return an operator adding `expparams` to each step
  */
-export function experiment(heuristic: Heuristic | ((updater: SMCUpdater) => ExpParams)): OperatorFunction<EstimationStep, EstimationStep> {
-  const next =
-    typeof heuristic === 'function'
-      ? heuristic
-      : heuristic !== null && typeof heuristic === 'object' && typeof heuristic.next === 'function'
-        ? () => heuristic.next()
-        : undefined;
-  if (next === undefined) throw new QinferArgumentError('ERR_ARGUMENT', 'experiment() needs a heuristic (an object with next() or a function)');
-  return map((step) => ({ ...step, expparams: next(step.updater) }));
+export function experiment<U extends Updater = Updater>(heuristic: ExperimentSource<U>): OperatorFunction<EstimationStep<U>, EstimationStep<U>> {
+  const choose = experimentChooser(heuristic);
+  return map((step) => ({ ...step, expparams: chooseExperiment(choose, step.updater) }));
 }

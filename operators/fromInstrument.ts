@@ -1,7 +1,8 @@
 import { defer, map, type Observable } from 'rxjs';
 import type { LikelihoodBackend } from '../src/backends/LikelihoodBackend.js';
+import { QinferArgumentError } from '../src/errors/QinferError.js';
 import type { Resampler } from '../src/resamplers/Resampler.js';
-import type { SMCUpdater } from '../src/smc/SMCUpdater.js';
+import type { Updater } from '../src/smc/Updater.js';
 import type { Datum, EstimationStep } from './EstimationStep.js';
 import { likelihood } from './likelihood.js';
 import { parallel } from './parallel.js';
@@ -11,7 +12,8 @@ import { update } from './update.js';
 
 /** Options of {@link fromInstrument}. */
 export interface FromInstrumentOptions {
-  readonly updater: SMCUpdater;
+  /** An `SMCUpdater` or a `GpuUpdater` (then without `backend`). */
+  readonly updater: Updater;
   readonly backend?: LikelihoodBackend;
   readonly resampler?: Resampler;
   readonly resampleThreshold?: number;
@@ -35,6 +37,9 @@ export interface FromInstrumentOptions {
  */
 export function fromInstrument(data$: Observable<Datum>, options: FromInstrumentOptions): Observable<PosteriorSnapshot> {
   const { updater, backend, resampler, resampleThreshold, snapshot } = options;
+  if (backend !== undefined && updater.residence !== 'host') {
+    throw new QinferArgumentError('ERR_ARGUMENT', 'fromInstrument(): a device updater computes its own likelihood; give no backend');
+  }
   return defer(() => {
     let index = 0;
     return data$.pipe(

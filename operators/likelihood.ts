@@ -1,4 +1,5 @@
 import { map, type OperatorFunction } from 'rxjs';
+import { localLikelihood } from '../src/smc/estimationStep.js';
 import type { EstimationStep } from './EstimationStep.js';
 import { requireField } from './requireField.js';
 
@@ -6,8 +7,10 @@ import { requireField } from './requireField.js';
  * Computes each step's likelihood on this thread with the updater's model.
  *
  * Rule: `L[i] = Pr(outcome | x_i; expparams)` for the updater's current particles, written into
- * a buffer the updater reuses (no allocation per step). Bad outcomes or experiment fields error
- * the stream with a typed error. Use {@link parallel} to run this stage on a backend instead.
+ * a buffer the updater reuses (no allocation per step) — the step function `localLikelihood`.
+ * A device updater (`GpuUpdater`) computes the likelihood inside its update: the step passes
+ * through, its datum checked. Bad outcomes or experiment fields error the stream with a typed
+ * error. Use {@link parallel} to run this stage on a backend instead.
  *
  * ## Example
  * ```ts
@@ -20,6 +23,7 @@ export function likelihood(): OperatorFunction<EstimationStep, EstimationStep> {
   return map((step) => {
     const eps = requireField(step, 'expparams', 'likelihood');
     const outcome = requireField(step, 'outcome', 'likelihood');
-    return { ...step, likelihood: step.updater.likelihoodOf(outcome, eps) };
+    const L = localLikelihood(step.updater, outcome, eps);
+    return L === undefined ? step : { ...step, likelihood: L };
   });
 }

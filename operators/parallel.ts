@@ -1,6 +1,7 @@
 import { concatMap, defer, from, map, Observable, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { QinferArgumentError, QinferError } from '../src/errors/QinferError.js';
 import type { LikelihoodBackend, LikelihoodRequest } from '../src/backends/LikelihoodBackend.js';
+import { checkBackendLikelihood, likelihoodRequest } from '../src/backends/backendLikelihood.js';
 import type { EstimationStep } from './EstimationStep.js';
 import { requireField } from './requireField.js';
 
@@ -13,7 +14,9 @@ export type LikelihoodScheduler = (request: LikelihoodRequest, signal: AbortSign
  * is identical to the serial run's for float64 backends.
  *
  * Rule: `step → { ...step, likelihood: await backend.likelihood({ model, outcomes: [outcome],
- * x, nModels, expparams }) }`, with the result checked to hold one value per particle.
+ * x, nModels, expparams }) }` (`likelihoodRequest`, as the performance trials build it), with
+ * the result checked to hold one value per particle. The updater must keep its particles on the
+ * host (`SMCUpdater`); a device updater computes its own likelihood (`ERR_ARGUMENT`).
  * Unsubscribing aborts the call in flight (its `AbortSignal` fires); a backend failure errors the
  * stream with the backend's typed error.
  *
@@ -44,14 +47,7 @@ export function parallel(backend: LikelihoodBackend | LikelihoodScheduler): Oper
           const eps = requireField(step, 'expparams', 'parallel');
           const outcome = requireField(step, 'outcome', 'parallel');
           const up = step.updater;
-          up.checkDatum(outcome, eps); // validate before any work is sent away
-          const request: LikelihoodRequest = {
-            model: up.model,
-            outcomes: Int32Array.of(outcome),
-            x: up.locations,
-            nModels: up.nParticles,
-            expparams: eps,
-          };
+          const request = likelihoodRequest(up, outcome, eps); // validates before any work is sent away
           if (out.length !== up.nParticles) out = new Float64Array(up.nParticles);
           const buffer = out;
           return new Observable<Float64Array>((subscriber) => {
@@ -73,12 +69,7 @@ export function parallel(backend: LikelihoodBackend | LikelihoodScheduler): Oper
               if (!done) ac.abort(new QinferError('ERR_ABORTED', 'likelihood call cancelled by unsubscribe'));
             };
           }).pipe(
-            map((L) => {
-              if (!(L instanceof Float64Array) || L.length !== up.nParticles) {
-                throw new QinferError('ERR_SHAPE', `backend returned ${L instanceof Float64Array ? L.length : typeof L} values for ${up.nParticles} particles`);
-              }
-              return { ...step, likelihood: L };
-            }),
+            map((L) => ({ ...step, likelihood: checkBackendLikelihood(L, up.nParticles) })),
           );
         }),
       );

@@ -1,7 +1,11 @@
-import { map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { ExpRecord } from '../src/expparams/ExpParams.js';
 import { QinferArgumentError } from '../src/errors/QinferError.js';
+import { stepEstimates } from '../src/smc/estimationStep.js';
+import type { Updater } from '../src/smc/Updater.js';
+import { thenMaybe } from '../src/util/maybePromise.js';
 import type { EstimationStep } from './EstimationStep.js';
+import { mapStep } from './mapStep.js';
 
 /** How much of the posterior a snapshot copies. */
 export type SnapshotMode = 'summary' | 'full' | 'live';
@@ -29,7 +33,7 @@ export interface PosteriorSnapshot {
   /** Copies of the particles (`'full'` mode only). */
   readonly particles?: { readonly locations: Float64Array; readonly weights: Float64Array };
   /** The live updater (`'live'` mode only): read it before the next datum arrives. */
-  readonly updater?: EstimationStep['updater'];
+  readonly updater?: Updater;
 }
 
 /**
@@ -39,7 +43,8 @@ export interface PosteriorSnapshot {
  * O(d²) memory; `'full'` also copies the weights and locations, O(n·d) memory per snapshot —
  * keep only the ones you need; `'live'` copies nothing but the summary and hands over the
  * updater itself, whose arrays change with the next datum: read them synchronously in the
- * subscriber (or use `'full'`).
+ * subscriber (or use `'full'`). The moments are computed once per step (`stepEstimates`: one
+ * pass on the host, one round trip for a device updater, whose snapshots arrive asynchronously).
  *
  * ## Example
  * ```ts
@@ -53,24 +58,27 @@ export function posterior(mode: SnapshotMode = 'summary'): OperatorFunction<Esti
   if (mode !== 'summary' && mode !== 'full' && mode !== 'live') {
     throw new QinferArgumentError('ERR_ARGUMENT', `snapshot mode must be 'summary', 'full' or 'live', got '${String(mode)}'`);
   }
-  return map((step) => {
+  return mapStep((step) => {
     const up = step.updater;
-    const rec = up.normalizationRecord;
-    const snap: PosteriorSnapshot = {
-      index: step.index,
-      outcome: step.outcome,
-      experiment: step.expparams?.record(0),
-      mean: up.estMean(),
-      covariance: up.estCovarianceMtx().data,
-      nEss: up.nEss,
-      nParticles: up.nParticles,
-      resampleCount: up.resampleCount,
-      resampled: step.resampled ?? false,
-      normalization: step.skipped ? undefined : rec[rec.length - 1],
-      logTotalLikelihood: up.logTotalLikelihood,
-      ...(mode === 'full' ? { particles: { locations: up.locations.slice(), weights: up.particleWeights.slice() } } : {}),
-      ...(mode === 'live' ? { updater: up } : {}),
-    };
-    return snap;
+    return thenMaybe(stepEstimates(up, true), (est) =>
+      thenMaybe(mode === 'full' ? up.particles() : undefined, (particles): PosteriorSnapshot => {
+        const rec = up.normalizationRecord;
+        return {
+          index: step.index,
+          outcome: step.outcome,
+          experiment: step.expparams?.record(0),
+          mean: est.mean,
+          covariance: est.covariance!,
+          nEss: up.nEss,
+          nParticles: up.nParticles,
+          resampleCount: up.resampleCount,
+          resampled: step.resampled ?? false,
+          normalization: step.skipped ? undefined : rec[rec.length - 1],
+          logTotalLikelihood: up.logTotalLikelihood,
+          ...(particles !== undefined ? { particles } : {}),
+          ...(mode === 'live' ? { updater: up } : {}),
+        };
+      }),
+    );
   });
 }

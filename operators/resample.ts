@@ -1,7 +1,10 @@
-import { map, type OperatorFunction } from 'rxjs';
-import { QinferArgumentError } from '../src/errors/QinferError.js';
+import type { OperatorFunction } from 'rxjs';
 import type { Resampler } from '../src/resamplers/Resampler.js';
+import { resampleStep } from '../src/smc/estimationStep.js';
+import { checkResampleThresh } from '../src/smc/updatePolicy.js';
+import { thenMaybe } from '../src/util/maybePromise.js';
 import type { EstimationStep } from './EstimationStep.js';
+import { mapStep } from './mapStep.js';
 
 /** Options of {@link resample}. */
 export interface ResampleOperatorOptions {
@@ -14,7 +17,9 @@ export interface ResampleOperatorOptions {
  *
  *   resample iff 1 / Σ w_i² < threshold · n   (strict; threshold 0 never resamples)
  *
- * with the given resampler (default: the updater's, Liu–West a = 0.98).
+ * with the given resampler (default: the updater's, Liu–West a = 0.98) — the step function
+ * `resampleStep`, the updater's own check: it warns (category `approximation`) when
+ * `n_ess ≤ 10`, as `SMCUpdater.update` does, and does nothing after a skipped datum.
  *
  * ## Example
  * ```ts
@@ -26,15 +31,7 @@ export interface ResampleOperatorOptions {
  */
 export function resample(resampler?: Resampler, options: ResampleOperatorOptions = {}): OperatorFunction<EstimationStep, EstimationStep> {
   const { threshold } = options;
-  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
-    throw new QinferArgumentError('ERR_ARGUMENT', `resample threshold must be in [0, 1], got ${threshold}`);
-  }
-  return map((step) => {
-    const up = step.updater;
-    if (step.skipped) return { ...step, resampled: false };
-    const thr = threshold ?? up.resampleThresh;
-    const resampled = up.nEss < up.nParticles * thr;
-    if (resampled) up.resample(resampler);
-    return { ...step, resampled };
-  });
+  if (threshold !== undefined) checkResampleThresh(threshold, 'resample threshold');
+  const request = { resampler, threshold };
+  return mapStep((step) => thenMaybe(resampleStep(step.updater, !step.skipped, request), (resampled): EstimationStep => ({ ...step, resampled })));
 }

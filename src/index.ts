@@ -113,6 +113,12 @@ export {
   SMALL_NESS, warnClippedLikelihood, warnIfSmallNEss, warnResampleWithoutData, ZERO_WEIGHT_POLICIES, zeroWeightAction,
 } from './smc/updatePolicy.js';
 export type { UpdatePolicy, UpdatePolicyOptions, ZeroWeightAction, ZeroWeightPolicy } from './smc/updatePolicy.js';
+export { chooseExperiment, experimentChooser, localLikelihood, resampleStep, stepEstimates, updateStep } from './smc/estimationStep.js';
+export type { ExperimentSource } from './smc/estimationStep.js';
+export { SimulatedSystem } from './smc/SimulatedSystem.js';
+export type { SystemStreams } from './smc/SimulatedSystem.js';
+export { smcUpdaterFactory } from './smc/updaterFactory.js';
+export type { UpdaterArgs, UpdaterFactory } from './smc/updaterFactory.js';
 export { EPS, LIKELIHOOD_TOLERANCE } from './smc/constants.js';
 export { hypotheticalUpdate, bayesRisk, expectedInformationGain } from './smc/designQuantities.js';
 export { designByOutcomeSampling, designByOutcomeEnumeration } from './smc/outcomeDesignQuantities.js';
@@ -133,7 +139,7 @@ export type { Heuristic, HeuristicSpec } from './heuristics/Heuristic.js';
 export { ExpSparseHeuristic } from './heuristics/ExpSparseHeuristic.js';
 export type { ExpSparseOptions } from './heuristics/ExpSparseHeuristic.js';
 export { PGH } from './heuristics/PGH.js';
-export type { PGHOptions } from './heuristics/PGH.js';
+export type { PGHOptions, SamplingPosterior } from './heuristics/PGH.js';
 export { EnsembleHeuristic } from './heuristics/EnsembleHeuristic.js';
 export { registerBuiltinHeuristics } from './heuristics/registerBuiltinHeuristics.js';
 
@@ -145,14 +151,17 @@ export { builtInRegistry } from './registry/builtInRegistry.js';
 // --- backends ---
 export type { LikelihoodBackend, LikelihoodRequest, LikelihoodCallOptions } from './backends/LikelihoodBackend.js';
 export { serialBackend } from './backends/serialBackend.js';
+export { backendLikelihood, checkBackendLikelihood, likelihoodRequest } from './backends/backendLikelihood.js';
 export type { EngineView, Chunk, SimulationRequest, SimulationChunk } from './backends/EngineView.js';
 
 // --- performance testing ---
 export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './perf/TrialSpec.js';
 export { runTrial } from './perf/runTrial.js';
 export { TrialRun } from './perf/TrialRun.js';
-export type { TrialRunOptions } from './perf/TrialRun.js';
-export { TRIAL_STREAMS } from './perf/trialStreams.js';
+export type { TrialRunOptions, TrialRunUpdaterOptions } from './perf/TrialRun.js';
+export { trialSetup } from './perf/trialSetup.js';
+export type { TrialSetup } from './perf/trialSetup.js';
+export { TRIAL_STREAMS } from './rng/trialStreams.js';
 export type { PerfRecord } from './perf/PerfRecord.js';
 export { perfLoss, rightAlignedDelta } from './perf/perfLoss.js';
 export { perfRecordDtype, perfRecordLayout, experimentFields } from './perf/perfRecordDtype.js';
@@ -166,6 +175,7 @@ export type { PerfRunOptions } from './perf/perfTestMultiple.js';
 export type { PerfProgress } from './perf/PerfProgress.js';
 export { serialApply } from './perf/serialApply.js';
 export { backendTrialApply, runTrialOn } from './perf/backendTrialApply.js';
+export { runTrialAsync, updaterTrialApply } from './perf/updaterTrialApply.js';
 export { isTrialFailure } from './perf/TrialFailure.js';
 export type { TrialFailure, TrialOutcome } from './perf/TrialFailure.js';
 export { PerformanceTable, sortedQuantile } from './perf/PerformanceTable.js';

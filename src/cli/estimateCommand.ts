@@ -4,7 +4,7 @@ import { asyncScheduler, lastValueFrom, tap } from 'rxjs';
 import { estimate } from '../../operators/estimate.js';
 import { isQinferError, QinferArgumentError } from '../errors/QinferError.js';
 import type { ExpRecord } from '../expparams/ExpParams.js';
-import { TRIAL_STREAMS } from '../perf/trialStreams.js';
+import { trialSetup, type TrialSetup } from '../perf/trialSetup.js';
 import { formatUnit, unicodeName } from '../models/modelparamLabel.js';
 import { posteriorMarginalChart } from '../plot/posteriorMarginalChart.js';
 import { renderVegaLiteSvg } from '../plot/renderVegaLiteSvg.js';
@@ -13,7 +13,9 @@ import { kdeBandwidth } from '../smc/kdeBandwidth.js';
 import { formatUncertainty } from '../util/formatUncertainty.js';
 import type { Registry } from '../registry/Registry.js';
 import { Rng } from '../rng/Rng.js';
-import { SMCUpdater } from '../smc/SMCUpdater.js';
+import { posteriorMarginal } from '../smc/posteriorMarginal.js';
+import type { Updater } from '../smc/Updater.js';
+import { smcUpdaterFactory } from '../smc/updaterFactory.js';
 import type { CliIo } from './CliIo.js';
 import { fmt } from './formatSummary.js';
 import { dryRun, modelArgs, type ModelOptionValues } from './modelArgs.js';
@@ -30,6 +32,30 @@ export interface EstimateCommandOptions extends ModelOptionValues {
   readonly every?: string;
   readonly plot?: string;
   readonly plotParam: string;
+  /** `cpu` (default: `SMCUpdater`, float64) or `gpu` (`GpuUpdater`, resident on a WebGPU device). */
+  readonly updater?: string;
+}
+
+/** Where the posterior of an `estimate` run lives. */
+export const ESTIMATE_UPDATERS = ['cpu', 'gpu'] as const;
+
+/**
+ * The run's updater from the shared set-up: an `SMCUpdater`, or with `kind: 'gpu'` a
+ * `GpuUpdater` from the same generator stream — falling back to the `SMCUpdater` (with a line on
+ * `warn` saying why) when the machine has no WebGPU adapter or the device fails to start.
+ */
+async function buildUpdater(setup: TrialSetup, kind: string, warn: (s: string) => void): Promise<Updater> {
+  if (kind === 'cpu') return smcUpdaterFactory(setup.updaterArgs);
+  if (kind !== 'gpu') throw new QinferArgumentError('ERR_ARGUMENT', `--updater must be one of ${ESTIMATE_UPDATERS.join(', ')}, got '${kind}'`);
+  const { GpuUpdater } = await import('../gpu/GpuUpdater.js');
+  try {
+    return await GpuUpdater.factory()(setup.updaterArgs);
+  } catch (e) {
+    if (!(isQinferError(e, 'ERR_GPU_UNAVAILABLE') || isQinferError(e, 'ERR_GPU'))) throw e;
+    warn(`--updater gpu: ${(e as Error).message.split('. ')[0]}; running the CPU updater (SMCUpdater) instead\n`);
+    // A fresh copy of the updater stream: the GPU attempt may have drawn from it.
+    return smcUpdaterFactory({ ...setup.updaterArgs, rng: new Rng(setup.updaterArgs.rng.seed) });
+  }
 }
 
 function formatExperiment(e: ExpRecord | undefined): string {
@@ -43,7 +69,10 @@ function formatExperiment(e: ExpRecord | undefined): string {
  * `qinfer-rx estimate`: one closed-loop estimation run against simulated data from true
  * parameters (`--true`, or drawn from the prior): prints the posterior mean ± standard deviation
  * every `--every` experiments and the final estimate; `--plot` writes the marginal posterior
- * of parameter `--plot-param` as SVG. Returns the exit status.
+ * of parameter `--plot-param` as SVG. `--updater gpu` keeps the posterior on a WebGPU device
+ * (`GpuUpdater`; the CPU updater when there is no adapter). The run is built by `trialSetup`,
+ * as a performance trial of the same seed (same true parameters, prior draw and data), and runs
+ * the estimation step of `estimate()`. Returns the exit status.
  *
  * @example
  * ```ts
@@ -64,22 +93,40 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
   if (plotParam >= nP) throw new QinferArgumentError('ERR_ARGUMENT', `--plot-param must be below ${nP} for ${m.model.name}, got ${plotParam}`);
   dryRun({ model: m.model, prior: m.prior, heuristic: m.heuristic, nParticles, nExp: 1 }, registry);
 
-  const rng = new Rng(seed);
-  const prior = registry.createDistribution(m.prior);
-  const truth = m.trueModelparams ?? Array.from(prior.sample(1, rng.split(TRIAL_STREAMS.trueParams)).data.subarray(0, nP));
-  const updater = new SMCUpdater(m.built, nParticles, prior, { rng: rng.split(TRIAL_STREAMS.updater) });
-  const heuristic = registry.createHeuristic(m.heuristic, updater, rng.split(TRIAL_STREAMS.heuristic));
-  const names = m.built.modelparamNames.map(unicodeName);
-  const units = names.map((_, p) => formatUnit(m.built.modelparamUnits?.[p] ?? ''));
+  const setup = trialSetup(
+    { index: 0, seed, model: m.model, prior: m.prior, heuristic: m.heuristic, nParticles, nExp, ...(m.trueModelparams === undefined ? {} : { trueModelparams: m.trueModelparams }) },
+    registry,
+  );
+  const updater = await buildUpdater(setup, o.updater ?? 'cpu', (s) => void io.stderr.write(s));
+  try {
+    return await runEstimate(io, setup, updater, { nExp, every, plotPath, plotParam, seed });
+  } finally {
+    await (updater as Updater & { close?: () => Promise<void> }).close?.();
+  }
+}
+
+/** The run itself, on either updater: the progress lines, the final estimate, the plot. */
+async function runEstimate(
+  io: CliIo,
+  setup: TrialSetup,
+  updater: Updater,
+  a: { nExp: number; every: number; plotPath: string | undefined; plotParam: number; seed: number },
+): Promise<number> {
+  const { nExp, every, plotPath, plotParam, seed } = a;
+  const truth = setup.trueParams, model = setup.model, nP = model.nModelparams, modelName = setup.spec.model.name;
+  const heuristic = setup.heuristic(updater);
+  const names = model.modelparamNames.map(unicodeName);
+  const units = names.map((_, p) => formatUnit(model.modelparamUnits?.[p] ?? ''));
   const withUnit = (text: string, p: number): string => (units[p] === '' ? text : `${text} ${units[p]}`);
   const out = (s: string): void => void io.stdout.write(s);
-  out(`qinfer-rx estimate: ${m.model.name}, ${nParticles} particles, ${nExp} experiments, ${m.heuristic.name}, seed ${seed}\n`);
+  const where = updater.residence === 'host' ? '' : ', posterior on the GPU';
+  out(`qinfer-rx estimate: ${modelName}, ${updater.nParticles} particles, ${nExp} experiments, ${setup.spec.heuristic.name}, seed ${seed}${where}\n`);
   out(`true: ${names.map((n, p) => withUnit(`${n} = ${fmt(truth[p]!)}`, p)).join(', ')}\n`);
   const sd = (cov: Float64Array, p: number): number => Math.sqrt(Math.max(0, cov[p * nP + p]!));
   const meanSd = (mean: Float64Array, cov: Float64Array): string => names.map((n, p) => `${n} = ${formatUncertainty(mean[p]!, sd(cov, p))}`).join(', ');
 
   const last = await lastValueFrom(
-    estimate({ updater, heuristic, nExperiments: nExp, trueParams: truth, rng: rng.split(TRIAL_STREAMS.simulation), scheduler: asyncScheduler }).pipe(
+    estimate({ updater, heuristic, nExperiments: nExp, trueModel: setup.trueModel, trueParams: truth, rng: setup.root, scheduler: asyncScheduler }).pipe(
       tap((s) => {
         if ((s.index + 1) % every === 0 || s.index + 1 === nExp) {
           out(`${String(s.index + 1).padStart(5)}  ${formatExperiment(s.experiment).padEnd(18)} d=${s.outcome}  ${meanSd(s.mean, s.covariance)}\n`);
@@ -87,25 +134,29 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
       }),
     ),
   );
+  // The cloud, read once (a device updater copies it back): intervals and the plot use it.
+  const { locations, weights } = await updater.particles();
+  const cloud = { locations, particleWeights: weights, nParticles: updater.nParticles, nRvs: nP };
   out(`final estimate after ${nExp} experiments (posterior mean(σ), ${CREDIBLE_LEVEL * 100} % credible interval; ${last.resampleCount} resamplings):\n`);
   for (let p = 0; p < nP; p++) {
     const value = formatUncertainty(last.mean[p]!, sd(last.covariance, p));
-    const { lo, hi } = credibleInterval(updater, p, CREDIBLE_LEVEL);
+    const { lo, hi } = credibleInterval(cloud, p, CREDIBLE_LEVEL);
     const decimals = /\.(\d+)\(/.exec(value)?.[1]?.length; // the interval to the estimate's digits
     const bound = (v: number): string => (decimals === undefined || value.includes('e') ? fmt(v) : v.toFixed(decimals));
     out(`  ${withUnit(`${names[p]} = ${value}`, p)}   [${bound(lo)}, ${bound(hi)}]\n`);
   }
   if (plotPath !== undefined) {
-    const raw = updater.posteriorMarginal({ idx: plotParam, res: 200 });
-    const smoothed = updater.posteriorMarginal({ idx: plotParam, res: 200, smoothing: kdeBandwidth(sd(last.covariance, plotParam), updater.nEss) });
+    const marginal = (smoothing?: number) => posteriorMarginal(locations, weights, cloud.nParticles, nP, { idx: plotParam, res: 200, ...(smoothing === undefined ? {} : { smoothing }) });
+    const raw = marginal();
+    const smoothed = marginal(kdeBandwidth(sd(last.covariance, plotParam), updater.nEss));
     const spec = posteriorMarginalChart(raw, {
       paramName: names[plotParam]!,
       unit: units[plotParam]!,
       smoothed,
-      interval: { ...credibleInterval(updater, plotParam, CREDIBLE_LEVEL), level: CREDIBLE_LEVEL },
+      interval: { ...credibleInterval(cloud, plotParam, CREDIBLE_LEVEL), level: CREDIBLE_LEVEL },
       trueValue: truth[plotParam]!,
       mean: last.mean[plotParam]!,
-      title: `${m.model.name}: posterior after ${nExp} experiments`,
+      title: `${modelName}: posterior after ${nExp} experiments`,
     });
     try {
       const svg = await renderVegaLiteSvg(spec);

@@ -5,7 +5,7 @@ import { builtInRegistry } from '../registry/builtInRegistry.js';
 import { CLI_BACKENDS, type CliBackendEntry } from './cliBackends.js';
 import { CLI_COMMANDS, type CliCommandEntry } from './cliCommands.js';
 import type { CliIo } from './CliIo.js';
-import { estimateCommand, type EstimateCommandOptions } from './estimateCommand.js';
+import { ESTIMATE_UPDATERS, estimateCommand, type EstimateCommandOptions } from './estimateCommand.js';
 import { perfCommand, type PerfCommandOptions } from './perfCommand.js';
 import { packageVersion } from './packageVersion.js';
 import { repeatable } from './parseArgs.js';
@@ -84,7 +84,12 @@ function program(io: CliIo, registry: Registry, backends: readonly CliBackendEnt
     .option('--every <n>', 'print every n experiments (default: about 20 lines)')
     .option('--plot <file>', 'write the posterior marginal (.svg)')
     .option('--plot-param <index>', 'parameter of the marginal plot', '0')
-    .addHelpText('after', '\nExample:\n  qinfer-rx estimate --true 0.42 -e 100 --plot posterior.svg\n')
+    .addOption(
+      new Option('-u, --updater <kind>', 'where the posterior lives: cpu (SMCUpdater, float64) or gpu (GpuUpdater, resident on a WebGPU device; cpu when there is no adapter)')
+        .default('cpu')
+        .choices([...ESTIMATE_UPDATERS]),
+    )
+    .addHelpText('after', '\nExamples:\n  qinfer-rx estimate --true 0.42 -e 100 --plot posterior.svg\n  qinfer-rx estimate --true 0.42 -p 100000 -e 200 --updater gpu\n')
     .action(async (o: EstimateCommandOptions) => {
       result.code = await estimateCommand(o, io, registry);
     });

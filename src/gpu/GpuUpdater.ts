@@ -7,6 +7,7 @@ import type { Model } from '../models/Model.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
 import { liuWestKernelWidth, liuWestParameters } from '../resamplers/LiuWestResampler.js';
 import type { ResampleRequest, Updater } from '../smc/Updater.js';
+import type { UpdaterFactory } from '../smc/updaterFactory.js';
 import {
   checkDatum, checkResampleThresh, logTotalLikelihood, needsResample, resolveUpdatePolicy, warnIfSmallNEss, warnResampleWithoutData,
   zeroWeightAction, type UpdatePolicyOptions, type ZeroWeightPolicy,
@@ -179,8 +180,38 @@ export class GpuUpdater implements Updater {
       throw new QinferArgumentError('ERR_SHAPE', `prior has ${prior.nRvs} random variables, the model ${model.nModelparams} parameters`);
     }
     const up = new GpuUpdater(model, nParticles, prior, options);
-    await up.upload(up.drawPrior(), undefined, 'cloudCreate');
+    try {
+      await up.upload(up.drawPrior(), undefined, 'cloudCreate');
+    } catch (e) {
+      await up.close().catch(() => undefined); // e.g. no adapter: end the host it started
+      throw e;
+    }
     return up;
+  }
+
+  /**
+   * An `UpdaterFactory` of GPU-resident updaters, for performance trials (`TrialRun.create`,
+   * `runTrialAsync`, `updaterTrialApply`) and the CLI: {@link create} with the run's model,
+   * particle count, prior, generator, policy and Liu–West parameters (the run's where it sets
+   * them, else `options`'), plus the rest of `options` (e.g. a shared `host`, which then
+   * outlives each updater).
+   *
+   * @example
+   * ```ts
+   * const r = await runTrialAsync(spec, builtInRegistry(), GpuUpdater.factory());
+   * ```
+   */
+  static factory(options: GpuUpdaterOptions = {}): UpdaterFactory<GpuUpdater> {
+    return (args) =>
+      GpuUpdater.create(args.model, args.nParticles, args.prior, {
+        ...options,
+        ...args.liuWest,
+        rng: args.rng,
+        resampleThresh: args.policy.resampleThresh ?? options.resampleThresh,
+        zeroWeightPolicy: args.policy.zeroWeightPolicy ?? options.zeroWeightPolicy,
+        zeroWeightThresh: args.policy.zeroWeightThresh ?? options.zeroWeightThresh,
+        onWarning: args.onWarning ?? options.onWarning,
+      });
   }
 
   /** An updater starting from the given cloud (`locations` row-major `[n, nP]`, weights default uniform). */
@@ -419,3 +450,4 @@ export class GpuUpdater implements Updater {
     else if (!this.broken && !this.host.closed) await this.host.call('cloudDestroy', { cloud: this.cloud }).catch(() => undefined);
   }
 }
+

@@ -1,6 +1,6 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { ExpParams, type ExpRecord } from '../expparams/ExpParams.js';
-import type { SMCUpdater } from '../smc/SMCUpdater.js';
+import type { Updater } from '../smc/Updater.js';
 import type { Heuristic } from './Heuristic.js';
 
 /** Options of {@link ExpSparseHeuristic}. */
@@ -33,11 +33,11 @@ export interface ExpSparseOptions {
 export class ExpSparseHeuristic implements Heuristic {
   readonly scale: number;
   readonly base: number;
-  private readonly updater: SMCUpdater;
+  private readonly updater: Pick<Updater, 'model' | 'dataRecord'>;
   private readonly tField: string | undefined;
   private readonly otherFields: Readonly<ExpRecord> | undefined;
 
-  constructor(updater: SMCUpdater, options: ExpSparseOptions = {}) {
+  constructor(updater: Pick<Updater, 'model' | 'dataRecord'>, options: ExpSparseOptions = {}) {
     this.updater = updater;
     this.scale = options.scale ?? 1;
     this.base = options.base ?? 9 / 8;

@@ -1,8 +1,15 @@
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import { ExpParams, type ExpRecord } from '../expparams/ExpParams.js';
 import type { Rng } from '../rng/Rng.js';
-import type { SMCUpdater } from '../smc/SMCUpdater.js';
+import type { Model } from '../models/Model.js';
+import type { Matrix } from '../util/particles.js';
 import type { Heuristic } from './Heuristic.js';
+
+/** What PGH needs of an updater: the model and a synchronous draw of particles (`SMCUpdater`). */
+export interface SamplingPosterior {
+  readonly model: Model;
+  sample(n: number, rng: Rng): Matrix;
+}
 
 /** Options of {@link PGH}. */
 export interface PGHOptions {
@@ -38,7 +45,7 @@ export interface PGHOptions {
  * ```
  */
 export class PGH implements Heuristic {
-  private readonly updater: SMCUpdater;
+  private readonly updater: SamplingPosterior;
   private readonly rng: Rng;
   private readonly invField: string | null;
   private readonly tField: string;
@@ -47,7 +54,7 @@ export class PGH implements Heuristic {
   private readonly maxiters: number;
   private readonly otherFields: Readonly<ExpRecord>;
 
-  constructor(updater: SMCUpdater, rng: Rng, options: PGHOptions = {}) {
+  constructor(updater: SamplingPosterior, rng: Rng, options: PGHOptions = {}) {
     this.updater = updater;
     this.rng = rng;
     this.invField = options.invField === undefined ? 'x_' : options.invField;

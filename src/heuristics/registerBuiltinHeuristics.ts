@@ -4,7 +4,17 @@ import type { ExpRecord } from '../expparams/ExpParams.js';
 import { EnsembleHeuristic } from './EnsembleHeuristic.js';
 import type { HeuristicSpec } from './Heuristic.js';
 import { ExpSparseHeuristic } from './ExpSparseHeuristic.js';
-import { PGH } from './PGH.js';
+import { PGH, type SamplingPosterior } from './PGH.js';
+import type { Updater } from '../smc/Updater.js';
+
+/** The updater as PGH needs it: one that draws particles on this thread, else `ERR_ARGUMENT`. */
+function samplingPosterior(up: Updater): SamplingPosterior {
+  const s = up as Updater & Partial<SamplingPosterior>;
+  if (typeof s.sample !== 'function') {
+    throw new QinferArgumentError('ERR_ARGUMENT', `PGH draws particles on the host; it needs an updater that samples synchronously (SMCUpdater), not one with residence '${up.residence}'`);
+  }
+  return s as SamplingPosterior;
+}
 
 /**
  * Registers the built-in heuristics: `ExpSparseHeuristic` (params `scale`, `base`, `tField`,
@@ -31,7 +41,7 @@ export function registerBuiltinHeuristics(reg: Registry): Registry {
     }),
   );
   reg.registerHeuristic('PGH', (p, up, rng) =>
-    new PGH(up, rng, {
+    new PGH(samplingPosterior(up), rng, {
       invField: p['invField'] as string | null | undefined,
       tField: p['tField'] as string | undefined,
       maxiters: p['maxiters'] as number | undefined,

@@ -1,20 +1,21 @@
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { WarningSink } from '../errors/warn.js';
-import { checkCount } from '../util/checkCount.js';
 import { SCALAR_KEY, type ExpParams, type ExpParamsData, type ExpRecord } from '../expparams/ExpParams.js';
 import type { LikelihoodBackend } from '../backends/LikelihoodBackend.js';
-import type { Heuristic } from '../heuristics/Heuristic.js';
+import { backendLikelihood } from '../backends/backendLikelihood.js';
 import type { Model } from '../models/Model.js';
 import type { Registry } from '../registry/Registry.js';
-import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
-import { Rng } from '../rng/Rng.js';
-import { SMCUpdater } from '../smc/SMCUpdater.js';
-import { matrix } from '../util/particles.js';
+import { chooseExperiment, stepEstimates, updateStep } from '../smc/estimationStep.js';
+import type { SimulatedSystem } from '../smc/SimulatedSystem.js';
+import type { SMCUpdater } from '../smc/SMCUpdater.js';
+import type { PosteriorEstimates, Updater } from '../smc/Updater.js';
+import { smcUpdaterFactory, type UpdaterFactory } from '../smc/updaterFactory.js';
+import { isPromiseLike } from '../util/maybePromise.js';
 import type { PerfRecord } from './PerfRecord.js';
 import { perfLoss } from './perfLoss.js';
 import { perfRecordLayout, type PerfRecordLayout } from './perfRecordDtype.js';
+import { trialSetup, type TrialSetup } from './trialSetup.js';
 import type { TrialResult, TrialSpec } from './TrialSpec.js';
-import { TRIAL_STREAMS } from './trialStreams.js';
 
 /** Options of {@link TrialRun} and `runTrial`. */
 export interface TrialRunOptions {
@@ -22,6 +23,12 @@ export interface TrialRunOptions {
   onWarning?: WarningSink;
   /** A clock in milliseconds (default `globalThis.performance.now`, else `Date.now`). */
   now?: () => number;
+}
+
+/** Options of a trial on any updater ({@link TrialRun.create}). */
+export interface TrialRunUpdaterOptions<U extends Updater = Updater> extends TrialRunOptions {
+  /** Builds the trial's updater (default `smcUpdaterFactory`); may be asynchronous (`GpuUpdater.factory`). */
+  updater?: UpdaterFactory<U>;
 }
 
 type Clock = () => number;
@@ -38,9 +45,16 @@ function defaultClock(): Clock {
  *   record true → eps = heuristic.next() → d = simulate(true, eps) → time update(d, eps)
  *   → true = updateTimestep(true, eps)[:, :, 0] → est = estMean() → loss(est, true).
  *
- * Everything is rebuilt from the data of the {@link TrialSpec} through `registry`, and every
- * random draw comes from a stream of `new Rng(spec.seed)` (see `TRIAL_STREAMS`), so the same
- * spec gives the same records anywhere. Pure and synchronous: no RxJS, no Node APIs.
+ * Everything is rebuilt from the data of the {@link TrialSpec} through `registry`
+ * (`trialSetup`, shared with the CLI's `estimate`), and every random draw comes from a stream
+ * of `new Rng(spec.seed)` (see `TRIAL_STREAMS`), so the same spec gives the same records
+ * anywhere. The experiment is the estimation step the pipeline operators run — the same
+ * functions (`chooseExperiment`, `SimulatedSystem`, `updateStep`, `stepEstimates`), not a
+ * twin. No RxJS, no Node APIs.
+ *
+ * The updater is an `SMCUpdater` (synchronous: {@link next}, or {@link nextOn} a likelihood
+ * backend) or whatever an `UpdaterFactory` builds — e.g. a GPU-resident `GpuUpdater`, run with
+ * {@link nextAsync} after {@link TrialRun.create}.
  *
  * @example
  * ```ts
@@ -50,17 +64,15 @@ function defaultClock(): Clock {
  * const result = run.result();
  * ```
  */
-export class TrialRun {
+export class TrialRun<U extends Updater = SMCUpdater> {
   readonly spec: TrialSpec;
   readonly layout: PerfRecordLayout;
   readonly model: Model;
   readonly trueModel: Model;
-  readonly updater: SMCUpdater;
-  private readonly heuristic: Heuristic;
-  private readonly simRng: Rng;
-  private readonly dynRng: Rng;
+  readonly updater: U;
+  private readonly choose: (updater: Updater) => ExpParams;
+  private readonly system: SimulatedSystem;
   private readonly clock: Clock;
-  private readonly trueNow: Float64Array;
   private readonly expCols: { key: string; width: number; col: Float64Array; recordName: string }[];
   private readonly out: {
     loss: Float64Array;
@@ -73,47 +85,22 @@ export class TrialRun {
   private k = 0;
   private lbuf = new Float64Array(0);
 
-  constructor(spec: TrialSpec, registry: Registry, options: TrialRunOptions = {}) {
-    checkCount(spec.nExp, 'nExp');
-    checkCount(spec.nParticles, 'nParticles');
+  /**
+   * A trial on an `SMCUpdater` (or on the updater a synchronous `prepared` factory result
+   * gives: see {@link TrialRun.create} for any updater).
+   */
+  constructor(spec: TrialSpec, registry: Registry, options: TrialRunOptions = {}, prepared?: { readonly setup: TrialSetup; readonly updater: U }) {
+    const setup = prepared?.setup ?? trialSetup(spec, registry, options);
     this.spec = spec;
     this.clock = options.now ?? defaultClock();
-    const rng = new Rng(spec.seed);
-    this.model = registry.createModel(spec.model);
-    this.trueModel = spec.trueModel === undefined ? this.model : registry.createModel(spec.trueModel);
-    const prior = registry.createDistribution(spec.prior);
-    const nTrue = this.trueModel.nModelparams, nEst = this.model.nModelparams, nExp = spec.nExp;
+    this.model = setup.model;
+    this.trueModel = setup.trueModel;
+    const nExp = spec.nExp;
     this.layout = perfRecordLayout(this.model, this.trueModel);
-
-    // True parameters: fixed, or one draw from the true prior (default: the prior).
-    if (spec.trueModelparams !== undefined) {
-      if (spec.trueModelparams.length !== nTrue) {
-        throw new QinferArgumentError('ERR_SHAPE', `trueModelparams has ${spec.trueModelparams.length} values, the true model ${nTrue} parameters`);
-      }
-      this.trueNow = Float64Array.from(spec.trueModelparams);
-    } else {
-      const truePrior = spec.truePrior === undefined ? prior : registry.createDistribution(spec.truePrior);
-      if (truePrior.nRvs !== nTrue) {
-        throw new QinferArgumentError('ERR_SHAPE', `the true prior has ${truePrior.nRvs} random variables, the true model ${nTrue} parameters`);
-      }
-      const draw = truePrior.sample(1, rng.split(TRIAL_STREAMS.trueParams));
-      this.trueNow = Float64Array.from({ length: nTrue }, (_, p) => draw.get(0, p));
-    }
-
-    const u = spec.updater ?? {};
-    const updaterRng = rng.split(TRIAL_STREAMS.updater);
-    const resampler = new LiuWestResampler({ ...u.resampler, defaultNParticles: spec.nParticles, onWarning: options.onWarning });
-    this.updater = new SMCUpdater(this.model, spec.nParticles, prior, {
-      rng: updaterRng,
-      resampler,
-      resampleThresh: u.resampleThresh,
-      zeroWeightPolicy: u.zeroWeightPolicy,
-      zeroWeightThresh: u.zeroWeightThresh,
-      onWarning: options.onWarning,
-    });
-    this.heuristic = registry.createHeuristic(spec.heuristic, this.updater, rng.split(TRIAL_STREAMS.heuristic));
-    this.simRng = rng.split(TRIAL_STREAMS.simulation);
-    this.dynRng = rng.split(TRIAL_STREAMS.trueDynamics);
+    this.updater = prepared?.updater ?? (smcUpdaterFactory(setup.updaterArgs) as unknown as U);
+    const heuristic = setup.heuristic(this.updater);
+    this.choose = () => heuristic.next();
+    this.system = setup.system();
 
     const schema = this.model.expparamsSchema;
     this.expCols =
@@ -125,9 +112,28 @@ export class TrialRun {
       resampleCount: new Int32Array(nExp),
       elapsedTime: new Float64Array(nExp),
       outcome: new Int32Array(nExp),
-      trueParams: new Float64Array(nExp * nTrue),
-      estParams: new Float64Array(nExp * nEst),
+      trueParams: new Float64Array(nExp * this.layout.nTrue),
+      estParams: new Float64Array(nExp * this.layout.nEst),
     };
+  }
+
+  /**
+   * A trial on the updater `options.updater` builds (default an `SMCUpdater`), awaiting an
+   * asynchronous factory (`GpuUpdater.create`). The set-up is {@link trialSetup}'s, the same
+   * for every updater: a float64 host updater gives {@link next}'s records bit for bit.
+   *
+   * @example
+   * ```ts
+   * import { GpuUpdater } from 'qinfer-rx/gpu';
+   * const run = await TrialRun.create(spec, builtInRegistry(), { updater: GpuUpdater.factory() });
+   * while (!run.done) await run.nextAsync();
+   * ```
+   */
+  static async create<V extends Updater = SMCUpdater>(spec: TrialSpec, registry: Registry, options: TrialRunUpdaterOptions<V> = {}): Promise<TrialRun<V>> {
+    const setup = trialSetup(spec, registry, options);
+    const made = (options.updater ?? (smcUpdaterFactory as unknown as UpdaterFactory<V>))(setup.updaterArgs);
+    const updater = isPromiseLike(made) ? await made : made;
+    return new TrialRun<V>(spec, registry, options, { setup, updater });
   }
 
   /** True once all `nExp` experiments have run. */
@@ -140,30 +146,47 @@ export class TrialRun {
     return this.k;
   }
 
-  /** Runs the next experiment and returns its record (views into the result buffers). */
+  /** Runs the next experiment and returns its record (views into the result buffers); a synchronous (host) updater only. */
   next(): PerfRecord {
+    if (this.updater.residence !== 'host') {
+      throw new QinferArgumentError('ERR_ARGUMENT', `next() runs a synchronous updater; this trial's updater lives on a device: use nextAsync()`);
+    }
     const { eps, outcome } = this.begin();
     const t0 = this.clock();
-    this.updater.update(outcome, eps);
-    return this.end(eps, outcome, (this.clock() - t0) / 1000);
+    updateStep(this.updater, outcome, eps, undefined, {});
+    const elapsed = (this.clock() - t0) / 1000;
+    return this.end(eps, outcome, elapsed, stepEstimates(this.updater, false) as PosteriorEstimates);
   }
 
   /**
    * Runs the next experiment with its likelihood computed by `backend` (a worker pool, a GPU, a
    * cluster): the same steps as {@link next}, the update being `L = await backend.likelihood(…)`
-   * then `applyLikelihood` and the resampling check. Elapsed time covers the backend call and
-   * the update. For float64 backends the record equals {@link next}'s bit for bit.
+   * (`backendLikelihood`, as the `parallel` operator calls it) then `applyLikelihood` and the
+   * resampling check. Elapsed time covers the backend call and the update. For float64
+   * backends the record equals {@link next}'s bit for bit.
    */
   async nextOn(backend: LikelihoodBackend, signal?: AbortSignal): Promise<PerfRecord> {
     const { eps, outcome } = this.begin();
     const up = this.updater;
     const t0 = this.clock();
-    up.checkDatum(outcome, eps);
     if (this.lbuf.length !== up.nParticles) this.lbuf = new Float64Array(up.nParticles);
-    const request = { model: this.model, outcomes: Int32Array.of(outcome), x: up.locations, nModels: up.nParticles, expparams: eps };
-    const L = await backend.likelihood(request, signal === undefined ? { out: this.lbuf } : { out: this.lbuf, signal });
-    if (up.applyLikelihood(outcome, eps, L)) up.maybeResample();
-    return this.end(eps, outcome, (this.clock() - t0) / 1000);
+    const L = await backendLikelihood(backend, up, outcome, eps, signal === undefined ? { out: this.lbuf } : { out: this.lbuf, signal });
+    updateStep(up, outcome, eps, L, {});
+    const elapsed = (this.clock() - t0) / 1000;
+    return this.end(eps, outcome, elapsed, stepEstimates(up, false) as PosteriorEstimates);
+  }
+
+  /**
+   * Runs the next experiment on any updater, awaiting its update and estimates (a GPU-resident
+   * updater computes the likelihood on its device). Elapsed time covers the update. On a
+   * synchronous updater the record equals {@link next}'s.
+   */
+  async nextAsync(): Promise<PerfRecord> {
+    const { eps, outcome } = this.begin();
+    const t0 = this.clock();
+    await updateStep(this.updater, outcome, eps, undefined, {});
+    const elapsed = (this.clock() - t0) / 1000;
+    return this.end(eps, outcome, elapsed, await stepEstimates(this.updater, false));
   }
 
   /** Records the true parameters, chooses the experiment and simulates its outcome. */
@@ -171,26 +194,20 @@ export class TrialRun {
     const k = this.k;
     if (k >= this.spec.nExp) throw new QinferError('ERR_ARGUMENT', `trial ${this.spec.index} has already run its ${this.spec.nExp} experiments`);
     const nTrue = this.layout.nTrue;
-    this.out.trueParams.subarray(k * nTrue, (k + 1) * nTrue).set(this.trueNow);
-    const eps = this.heuristic.next();
-    if (eps.length !== 1) throw new QinferError('ERR_HEURISTIC', `the heuristic returned ${eps.length} experiments, expected 1`);
-    const outcome = this.trueModel.simulateExperiment(matrix(this.trueNow, 1, nTrue), eps, this.simRng).data[0]!;
-    return { eps, outcome };
+    this.out.trueParams.subarray(k * nTrue, (k + 1) * nTrue).set(this.system.trueParams);
+    const eps = chooseExperiment(this.choose, this.updater);
+    return { eps, outcome: this.system.simulate(eps) };
   }
 
   /** After the update: the true model's time step, the estimate, the loss and the record. */
-  private end(eps: ExpParams, outcome: number, elapsed: number): PerfRecord {
+  private end(eps: ExpParams, outcome: number, elapsed: number, estimates: PosteriorEstimates): PerfRecord {
     const k = this.k;
     const nTrue = this.layout.nTrue, nEst = this.layout.nEst, out = this.out;
-    if (this.trueModel.hasDynamics) {
-      const moved = this.trueModel.updateTimestep(matrix(this.trueNow, 1, nTrue), eps, this.dynRng);
-      const nE = moved.shape[2]!;
-      for (let p = 0; p < nTrue; p++) this.trueNow[p] = moved.data[moved.offset + p * nE]!;
-    }
-    const est = this.updater.estMean();
+    this.system.advance(eps);
+    const est = estimates.mean;
     const estRow = out.estParams.subarray(k * nEst, (k + 1) * nEst);
     estRow.set(est);
-    const loss = perfLoss(est, this.trueNow, this.model.Q);
+    const loss = perfLoss(est, this.system.trueParams, this.model.Q);
 
     out.loss[k] = loss;
     out.resampleCount[k] = this.updater.resampleCount;

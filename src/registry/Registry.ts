@@ -3,14 +3,14 @@ import type { Distribution, DistributionSpec } from '../distributions/Distributi
 import type { Heuristic, HeuristicSpec } from '../heuristics/Heuristic.js';
 import type { Model, ModelSpec } from '../models/Model.js';
 import type { Rng } from '../rng/Rng.js';
-import type { SMCUpdater } from '../smc/SMCUpdater.js';
+import type { Updater } from '../smc/Updater.js';
 
 /** Builds a model from its JSON-able parameters; derived models build their parts through `registry`. */
 export type ModelFactory = (params: Readonly<Record<string, unknown>>, registry: Registry) => Model;
 /** Builds a distribution from its JSON-able parameters. */
 export type DistributionFactory = (params: Readonly<Record<string, unknown>>, registry: Registry) => Distribution;
 /** Builds a heuristic bound to an updater; `rng` feeds any random choice it makes. */
-export type HeuristicFactory = (params: Readonly<Record<string, unknown>>, updater: SMCUpdater, rng: Rng, registry: Registry) => Heuristic;
+export type HeuristicFactory = (params: Readonly<Record<string, unknown>>, updater: Updater, rng: Rng, registry: Registry) => Heuristic;
 
 /**
  * Names → factories for models, distributions and heuristics: how work described by data
@@ -79,7 +79,7 @@ export class Registry {
   }
 
   /** Builds a heuristic bound to `updater`; throws `ERR_UNKNOWN_NAME` for an unknown name. */
-  createHeuristic(spec: HeuristicSpec, updater: SMCUpdater, rng: Rng): Heuristic {
+  createHeuristic(spec: HeuristicSpec, updater: Updater, rng: Rng): Heuristic {
     const f = typeof spec?.name === 'string' ? this.heuristics.get(spec.name) : undefined;
     if (f === undefined) {
       throw new QinferArgumentError('ERR_UNKNOWN_NAME', `unknown heuristic '${String(spec?.name)}' (known: ${[...this.heuristics.keys()].join(', ')})`);

@@ -3,7 +3,7 @@ import { ExpParams } from '../../src/expparams/ExpParams.js';
 import { ExpSparseHeuristic } from '../../src/heuristics/ExpSparseHeuristic.js';
 import type { PerfTestOptions } from '../../src/perf/PerfTestOptions.js';
 import type { PerformanceTable } from '../../src/perf/PerformanceTable.js';
-import { TRIAL_STREAMS } from '../../src/perf/trialStreams.js';
+import { TRIAL_STREAMS } from '../../src/rng/trialStreams.js';
 import type { Registry } from '../../src/registry/Registry.js';
 import { builtInRegistry } from '../../src/registry/builtInRegistry.js';
 import { deriveSeed } from '../../src/rng/deriveSeed.js';

@@ -1,7 +1,9 @@
 /**
- * The random streams of one performance trial: trial `k` with seed `s = deriveSeed(root, k)`
+ * The random streams of one estimation run — a performance trial, `estimate()`, the CLI's
+ * `estimate` — split from one root generator: trial `k` with seed `s = deriveSeed(root, k)`
  * draws stream `i` from `new Rng(s).split(i)` = `new Rng(deriveSeed(s, i))`, so every stream
- * is fixed by the trial seed alone, whatever thread, engine or order runs it.
+ * is fixed by the seed alone, whatever thread, engine or order runs it (the simulated system,
+ * `SimulatedSystem.fromRoot`, takes `simulation` and `trueDynamics` the same way everywhere).
  *
  * - `updater`: the SMC updater's generator (its prior draw in `reset`, Liu–West resampling,
  *   the estimation model's dynamics);

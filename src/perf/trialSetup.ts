@@ -1,0 +1,92 @@
+import type { Distribution } from '../distributions/Distribution.js';
+import { QinferArgumentError } from '../errors/QinferError.js';
+import type { WarningSink } from '../errors/warn.js';
+import type { Heuristic } from '../heuristics/Heuristic.js';
+import type { Model } from '../models/Model.js';
+import type { Registry } from '../registry/Registry.js';
+import { Rng } from '../rng/Rng.js';
+import { TRIAL_STREAMS } from '../rng/trialStreams.js';
+import { SimulatedSystem } from '../smc/SimulatedSystem.js';
+import type { Updater } from '../smc/Updater.js';
+import type { UpdaterArgs } from '../smc/updaterFactory.js';
+import { checkCount } from '../util/checkCount.js';
+import type { TrialSpec } from './TrialSpec.js';
+
+/** The pieces of one estimation run rebuilt from a {@link TrialSpec}. */
+export interface TrialSetup {
+  readonly spec: TrialSpec;
+  readonly model: Model;
+  readonly trueModel: Model;
+  readonly prior: Distribution;
+  /** The true parameters at the start (fixed, or drawn from the true prior). */
+  readonly trueParams: Float64Array;
+  /** The root generator `new Rng(spec.seed)`; every stream is split from it (`TRIAL_STREAMS`). */
+  readonly root: Rng;
+  /** What the updater is built from (any `UpdaterFactory`). */
+  readonly updaterArgs: UpdaterArgs;
+  /** The heuristic of the spec bound to `updater`, with the `heuristic` stream. */
+  heuristic(updater: Updater): Heuristic;
+  /** The simulated system at `trueParams`, with the `simulation` and `trueDynamics` streams. */
+  system(): SimulatedSystem;
+}
+
+/**
+ * The set-up of one estimation run from data alone (QInfer's `perf_test`, spec §6 steps 1–2),
+ * shared by the performance trials (`TrialRun`) and the CLI's `estimate`, so both build the
+ * same run from the same seed: models and priors through `registry`; the true parameters fixed
+ * (`trueModelparams`) or drawn from the true prior with `TRIAL_STREAMS.trueParams`; the updater's
+ * arguments with `TRIAL_STREAMS.updater`; the heuristic with `TRIAL_STREAMS.heuristic`; the
+ * simulated system with `TRIAL_STREAMS.simulation` and `TRIAL_STREAMS.trueDynamics`. Bad counts
+ * or shapes throw `QinferArgumentError`.
+ *
+ * @example
+ * ```ts
+ * const setup = trialSetup(spec, builtInRegistry());
+ * const updater = smcUpdaterFactory(setup.updaterArgs);
+ * const heuristic = setup.heuristic(updater), system = setup.system();
+ * ```
+ */
+export function trialSetup(spec: TrialSpec, registry: Registry, options: { onWarning?: WarningSink } = {}): TrialSetup {
+  checkCount(spec.nExp, 'nExp');
+  checkCount(spec.nParticles, 'nParticles');
+  const root = new Rng(spec.seed);
+  const model = registry.createModel(spec.model);
+  const trueModel = spec.trueModel === undefined ? model : registry.createModel(spec.trueModel);
+  const prior = registry.createDistribution(spec.prior);
+  const nTrue = trueModel.nModelparams;
+  let trueParams: Float64Array;
+  if (spec.trueModelparams !== undefined) {
+    if (spec.trueModelparams.length !== nTrue) {
+      throw new QinferArgumentError('ERR_SHAPE', `trueModelparams has ${spec.trueModelparams.length} values, the true model ${nTrue} parameters`);
+    }
+    trueParams = Float64Array.from(spec.trueModelparams);
+  } else {
+    const truePrior = spec.truePrior === undefined ? prior : registry.createDistribution(spec.truePrior);
+    if (truePrior.nRvs !== nTrue) {
+      throw new QinferArgumentError('ERR_SHAPE', `the true prior has ${truePrior.nRvs} random variables, the true model ${nTrue} parameters`);
+    }
+    const draw = truePrior.sample(1, root.split(TRIAL_STREAMS.trueParams));
+    trueParams = Float64Array.from({ length: nTrue }, (_, p) => draw.get(0, p));
+  }
+  const u = spec.updater ?? {};
+  const updaterArgs: UpdaterArgs = {
+    model,
+    nParticles: spec.nParticles,
+    prior,
+    rng: root.split(TRIAL_STREAMS.updater),
+    policy: { resampleThresh: u.resampleThresh, zeroWeightPolicy: u.zeroWeightPolicy, zeroWeightThresh: u.zeroWeightThresh },
+    liuWest: u.resampler ?? {},
+    ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+  };
+  return {
+    spec,
+    model,
+    trueModel,
+    prior,
+    trueParams,
+    root,
+    updaterArgs,
+    heuristic: (updater) => registry.createHeuristic(spec.heuristic, updater, root.split(TRIAL_STREAMS.heuristic)),
+    system: () => SimulatedSystem.fromRoot(trueModel, trueParams, root),
+  };
+}

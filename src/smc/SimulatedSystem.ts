@@ -1,0 +1,73 @@
+import { QinferArgumentError } from '../errors/QinferError.js';
+import type { ExpParams } from '../expparams/ExpParams.js';
+import type { Model } from '../models/Model.js';
+import type { Rng } from '../rng/Rng.js';
+import { TRIAL_STREAMS } from '../rng/trialStreams.js';
+import { matrix, toRowMajor, type ParticlesLike } from '../util/particles.js';
+
+/** The two generators of a simulated system: outcomes, and the true model's time steps. */
+export interface SystemStreams {
+  readonly simulation: Rng;
+  readonly dynamics: Rng;
+}
+
+/**
+ * The simulated system of a closed loop, the stand-in for an instrument: a true model at true
+ * parameters `θ` that answers an experiment `e` with
+ *
+ *   d ~ Pr(· | θ; e)   (drawn from the `simulation` stream),
+ *
+ * and, for a model with dynamics, moves `θ ← updateTimestep(θ, e)[:, :, 0]` afterwards (from the
+ * `dynamics` stream). One convention for every closed loop: `TrialRun` (the performance
+ * trials), the `simulate` operator and `estimate()` take both streams from one root generator
+ * as {@link fromRoot} does (`TRIAL_STREAMS.simulation`, `TRIAL_STREAMS.trueDynamics`), so the
+ * same seed gives the same data everywhere.
+ *
+ * @example
+ * ```ts
+ * import { SimulatedSystem, SimplePrecessionModel, ExpParams, Rng } from 'qinfer-rx';
+ * const sys = SimulatedSystem.fromRoot(new SimplePrecessionModel(), [0.42], new Rng(7));
+ * const eps = ExpParams.scalar([3]);
+ * const d = sys.simulate(eps); // 0 or 1, with Pr(0) = cos²(0.42 · 3 / 2)
+ * sys.advance(eps);            // no-op: the model has no dynamics
+ * ```
+ */
+export class SimulatedSystem {
+  readonly trueModel: Model;
+  private readonly truth: Float64Array;
+  private readonly streams: SystemStreams;
+
+  constructor(trueModel: Model, trueParams: ParticlesLike | readonly number[], streams: SystemStreams) {
+    const nP = trueModel.nModelparams;
+    const first = Array.isArray(trueParams) && typeof trueParams[0] === 'number' ? Float64Array.from(trueParams as number[]) : trueParams;
+    const { x, nM } = toRowMajor(first as ParticlesLike, nP);
+    if (nM !== 1) throw new QinferArgumentError('ERR_SHAPE', `a simulated system needs one true parameter vector, got ${nM}`);
+    this.trueModel = trueModel;
+    this.truth = Float64Array.from(x);
+    this.streams = streams;
+  }
+
+  /** The system whose streams are `root.split(TRIAL_STREAMS.simulation)` and `root.split(TRIAL_STREAMS.trueDynamics)`. */
+  static fromRoot(trueModel: Model, trueParams: ParticlesLike | readonly number[], root: Rng): SimulatedSystem {
+    return new SimulatedSystem(trueModel, trueParams, { simulation: root.split(TRIAL_STREAMS.simulation), dynamics: root.split(TRIAL_STREAMS.trueDynamics) });
+  }
+
+  /** The current true parameters (a view: it changes with {@link advance}). */
+  get trueParams(): Float64Array {
+    return this.truth;
+  }
+
+  /** Draws the outcome of one experiment (`eps` of length 1) at the current true parameters. */
+  simulate(eps: ExpParams): number {
+    return this.trueModel.simulateExperiment(matrix(this.truth, 1, this.truth.length), eps, this.streams.simulation).data[0]!;
+  }
+
+  /** The true model's time step after experiment `eps` (nothing for a model without dynamics). */
+  advance(eps: ExpParams): void {
+    if (!this.trueModel.hasDynamics) return;
+    const nP = this.truth.length;
+    const moved = this.trueModel.updateTimestep(matrix(this.truth, 1, nP), eps, this.streams.dynamics);
+    const nE = moved.shape[2]!;
+    for (let p = 0; p < nP; p++) this.truth[p] = moved.data[moved.offset + p * nE]!;
+  }
+}
