@@ -52,7 +52,7 @@ async function buildUpdater(setup: TrialSetup, kind: string, warn: (s: string) =
     return await GpuUpdater.factory()(setup.updaterArgs);
   } catch (e) {
     if (!(isQinferError(e, 'ERR_GPU_UNAVAILABLE') || isQinferError(e, 'ERR_GPU'))) throw e;
-    warn(`--updater gpu: ${(e as Error).message.split('. ')[0]}; running the CPU updater (SMCUpdater) instead\n`);
+    warn(`--updater gpu: no usable WebGPU device (${(e as Error).message.split('. ')[0]}); running the CPU updater (SMCUpdater) instead; see docs/gpu.md\n`);
     // A fresh copy of the updater stream: the GPU attempt may have drawn from it.
     return smcUpdaterFactory({ ...setup.updaterArgs, rng: new Rng(setup.updaterArgs.rng.seed) });
   }
