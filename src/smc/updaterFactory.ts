@@ -38,7 +38,7 @@ export type UpdaterFactory<U extends Updater = Updater> = (args: UpdaterArgs) =>
  * const up = smcUpdaterFactory({ model, nParticles: 1000, prior, rng: new Rng(1), policy: {}, liuWest: {} });
  * ```
  */
-export const smcUpdaterFactory: UpdaterFactory<SMCUpdater> = (args) =>
+export const smcUpdaterFactory = (args: UpdaterArgs): SMCUpdater =>
   new SMCUpdater(args.model, args.nParticles, args.prior, {
     rng: args.rng,
     resampler: new LiuWestResampler({ ...args.liuWest, defaultNParticles: args.nParticles, onWarning: args.onWarning }),
