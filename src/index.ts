@@ -152,6 +152,10 @@ export { builtInRegistry } from './registry/builtInRegistry.js';
 export type { LikelihoodBackend, LikelihoodRequest, LikelihoodCallOptions } from './backends/LikelihoodBackend.js';
 export { serialBackend } from './backends/serialBackend.js';
 export { backendLikelihood, checkBackendLikelihood, likelihoodRequest } from './backends/backendLikelihood.js';
+export { webWorkerBackend } from './webworker/webWorkerBackend.js';
+export type { WebWorkerBackend, WebWorkerBackendOptions } from './webworker/webWorkerBackend.js';
+export { serveLikelihood } from './webworker/serveLikelihood.js';
+export type { WorkerLike, WorkerScopeLike, WorkerLikelihoodTask, WorkerLikelihoodReply } from './webworker/webWorkerProtocol.js';
 export type { EngineView, Chunk, SimulationRequest, SimulationChunk } from './backends/EngineView.js';
 
 // --- performance testing ---

@@ -1,0 +1,41 @@
+import type { ExpParamsData } from '../expparams/ExpParams.js';
+import type { ModelSpec } from '../models/Model.js';
+
+/**
+ * The messages between {@link webWorkerBackend} and a Web Worker running
+ * {@link serveLikelihood}. Tasks are data only: the model travels as `{ name, params }` and is
+ * rebuilt from the worker's registry; the chunk's particles travel as a transferred copy (no
+ * `SharedArrayBuffer`, so a page needs no cross-origin isolation).
+ */
+export interface WorkerLikelihoodTask {
+  readonly kind: 'qinfer-rx/likelihood';
+  readonly id: number;
+  readonly model: ModelSpec;
+  readonly outcomes: Int32Array;
+  /** Rows `[start, end)` of the call's particles, row-major `[end − start, nP]`. */
+  readonly x: Float64Array;
+  readonly rows: number;
+  readonly eps: ExpParamsData;
+}
+
+/** A worker's answer: `L` of the chunk, `[nO, rows, nE]` row-major, or the error as data. */
+export type WorkerLikelihoodReply =
+  | { readonly kind: 'qinfer-rx/likelihood'; readonly id: number; readonly ok: true; readonly L: Float64Array }
+  | { readonly kind: 'qinfer-rx/likelihood'; readonly id: number; readonly ok: false; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
+
+/**
+ * The part of a Web Worker (or of Node's `worker_threads.Worker` behind a small adapter) that
+ * {@link webWorkerBackend} uses. A browser's `new Worker(url, { type: 'module' })` is one.
+ */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  addEventListener(type: 'error', listener: (event: { readonly message?: string }) => void): void;
+  terminate(): void;
+}
+
+/** The worker's side of the channel: a dedicated worker's global scope (`self`) is one. */
+export interface WorkerScopeLike {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+}
