@@ -84,6 +84,19 @@ export interface Model {
   experimentCost(eps: ExpParams): Float64Array;
   /** Drops cached state (called by the updater after each resampling). */
   clearCache(): void;
+  /**
+   * Optional, for the updater's fused kernel: when the likelihood of `outcome` at the single
+   * experiment `eps` is `cos²(h (x₀ − off))` (outcome 0) or `1 − cos²(h (x₀ − off))` (outcome 1),
+   * evaluated exactly as `cosSquared` evaluates it with `h (x₀ − off) = t (x₀ − off) / 2`, returns
+   * `{ h, off }` and counts the `nM` likelihood values the kernel computes; else undefined.
+   */
+  cosSquaredForm?(outcome: number, eps: ExpParams, nM: number): CosSquaredForm | undefined;
+}
+
+/** A likelihood `cos²(h (x₀ − off))` (see {@link Model.cosSquaredForm}). */
+export interface CosSquaredForm {
+  readonly h: number;
+  readonly off: number;
 }
 
 /** A model that can compute the score `∂_p ln L` (QInfer's `DifferentiableModel`). */

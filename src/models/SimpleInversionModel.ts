@@ -3,7 +3,7 @@ import { ExpParams, recordSchema, type ExpSchema } from '../expparams/ExpParams.
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { toRowMajor, type ParticlesLike } from '../util/particles.js';
 import { toOutcomes } from './FiniteOutcomeModel.js';
-import type { DifferentiableModel, OutcomesLike } from './Model.js';
+import type { CosSquaredForm, DifferentiableModel, OutcomesLike } from './Model.js';
 import { TwoOutcomeModel } from './TwoOutcomeModel.js';
 import { cosSquared } from '../util/cosSquared.js';
 
@@ -74,6 +74,25 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
   override checkExpparams(eps: ExpParams): void {
     this.times(eps);
     this.offsets(eps);
+  }
+
+  /**
+   * The updater's fused kernel may compute this model's likelihood itself: `Pr(0) =
+   * cos²(h (ω − ω₋))` with `h = t/2` (bit-identical to {@link pr0Into}, since halving is exact).
+   * Undefined for several experiments, an outcome above 1, a `t` beyond (1e-290, 1e290), a
+   * non-finite `ω₋`, or a
+   * subclass that replaces the likelihood kernel (its own kernel must then run). Counts `nM` calls.
+   */
+  cosSquaredForm(outcome: number, eps: ExpParams, nM: number): CosSquaredForm | undefined {
+    const own = SimpleInversionModel.prototype;
+    if (eps.length !== 1 || !(outcome === 0 || outcome === 1)) return undefined;
+    if (this.pr0Into !== own.pr0Into || this.likelihoodInto !== own.likelihoodInto || this.likelihood !== own.likelihood) return undefined;
+    const t = this.times(eps)[0]!, off = this.offsets(eps)?.[0] ?? 0;
+    // Halving t must be exact and t (ω − ω₋) must not overflow where (t/2)(ω − ω₋) does not.
+    const at = Math.abs(t);
+    if (!(at === 0 || (at > 1e-290 && at < 1e290)) || !Number.isFinite(off)) return undefined;
+    this._callCount += nM;
+    return { h: t / 2, off };
   }
 
   pr0Into(x: Float64Array, nM: number, eps: ExpParams, out: Float64Array, start = 0, end = nM): void {

@@ -10,6 +10,13 @@ export interface ResampleOptions {
   precomputedMean?: Float64Array;
   /** Use this covariance (`[d·d]`, row-major) instead of estimating it. */
   precomputedCov?: Float64Array;
+  /**
+   * Write the new cloud into these buffers (at least `n·d` and `n` values) instead of new ones;
+   * `locations` must not overlap the old cloud's locations, `weights` may be the old weights
+   * (they are read before the new ones are written). A resampler may ignore it: the caller
+   * uses the returned arrays either way.
+   */
+  into?: { readonly locations: Float64Array; readonly weights: Float64Array };
 }
 
 /** A new particle cloud. */

@@ -8,9 +8,10 @@ import type { Resampler } from '../resamplers/Resampler.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
 import type { WarningSink } from '../errors/warn.js';
 import { neumaierError } from '../util/compensatedSum.js';
-import { matrix, toRowMajor } from '../util/particles.js';
+import { matrix, toRowMajor, type ParticlesLike } from '../util/particles.js';
 import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
 import { ParticleDistribution } from './ParticleDistribution.js';
+import { FusedCloud } from './fusedCloud.js';
 import type { HostUpdater, ResampleRequest, UpdateResult } from './Updater.js';
 import {
   checkDatum, checkResampleThresh, logTotalLikelihood, needsResample, resolveUpdatePolicy, warnClippedLikelihood, warnIfSmallNEss,
@@ -91,6 +92,11 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
   /** nEss right after the last accepted datum (saves a pass when `update` checks for resampling). */
   private lastNEss = NaN;
   private outcomeBuf = new Int32Array(1);
+  /** The fused WebAssembly update (undefined: not for this model; null: not decided yet). */
+  private fused: FusedCloud | undefined | null = null;
+  /** `Σ w x` of the current state when {@link meanValid} (computed by the fused update's last pass). */
+  private readonly cachedMean = new Float64Array(1);
+  private meanValid = false;
 
   constructor(model: Model, nParticles: number, prior: Distribution, options: SMCUpdaterOptions = {}) {
     checkCount(nParticles, 'nParticles');
@@ -134,6 +140,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
         if (!(Number.isInteger(p) && p >= 0 && p < d)) throw new QinferArgumentError('ERR_ARGUMENT', `onlyParams index ${p} outside [0, ${d})`);
       }
     }
+    this.meanValid = false;
     const want = onlyParams === undefined ? n : this._n;
     const draw = this.prior.sample(want, this.rng);
     if (draw.dimension !== 2 || draw.shape[0] !== want || draw.shape[1] !== d) {
@@ -150,6 +157,25 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
       if (resetWeights) this._w.fill(1 / this._n);
     }
     if (this.canonicalizeParticles) this.model.canonicalize(this._x, this._n);
+  }
+
+  /**
+   * `Σ w_i x_i`. Right after a fused update this is the mean that update's last pass computed
+   * (the same value, no extra pass); write weights or locations through {@link setWeights} /
+   * {@link setParticles}, not into the views, or the cached mean goes stale.
+   */
+  override estMean(): Float64Array {
+    return this.meanValid ? Float64Array.of(this.cachedMean[0]!) : super.estMean();
+  }
+
+  override setWeights(weights: ArrayLike<number>): void {
+    this.meanValid = false;
+    super.setWeights(weights);
+  }
+
+  override setParticles(locations: ParticlesLike, weights?: ArrayLike<number>): void {
+    this.meanValid = false;
+    super.setParticles(locations, weights);
   }
 
   /** `Σ ln N_k` over the normalisation record: the log evidence of the data so far. */
@@ -176,10 +202,49 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
 
   /** Bayes update for one datum, in QInfer's order (spec §3.2); resamples when needed. */
   update(outcome: number, eps: ExpParams, checkForResample = true): UpdateResult {
-    const L = this.likelihoodOf(outcome, eps);
     // A skipped datum ends the update, as in QInfer (no n_ess warning, no resampling).
-    const accepted = this.applyLikelihood(outcome, eps, L);
+    const accepted = this.fusedUpdate(outcome, eps) ?? this.applyLikelihood(outcome, eps, this.likelihoodOf(outcome, eps));
     return { accepted, resampled: accepted && checkForResample && this.resampleIfNeeded(this.lastNEss, this.resampler, this.resampleThresh) };
+  }
+
+  /**
+   * {@link applyLikelihood} for a model with a {@link Model.cosSquaredForm}, in two passes of the
+   * WebAssembly kernels over the cloud kept in their memory (see {@link FusedCloud}); the same
+   * numbers, checks, policies and warnings. Undefined when it does not apply (the caller takes
+   * the JavaScript path); a datum the kernel cannot take (|t(ω − ω₋)/2| ≥ 4e9, a likelihood out
+   * of range) is redone in JavaScript without counting the model's calls twice.
+   */
+  private fusedUpdate(outcome: number, eps: ExpParams): boolean | undefined {
+    if (this.fused === null) this.fused = FusedCloud.create(this.model, this.nRvs);
+    const fc = this.fused;
+    if (fc === undefined) return undefined;
+    this.checkDatum(outcome, eps);
+    const form = this.model.cosSquaredForm!(outcome, eps, this._n);
+    if (form === undefined) return undefined;
+    if (fc.adopt(this._x, this._w, this._n)) {
+      this._x = fc.x;
+      this._w = fc.w;
+    }
+    this.meanValid = false;
+    const N = fc.weigh(form, outcome);
+    if (Number.isNaN(N)) {
+      if (this.lbuf.length !== this._n) this.lbuf = new Float64Array(this._n);
+      this.outcomeBuf[0] = outcome;
+      this.model.likelihoodInto(this.outcomeBuf, this._x, this._n, eps, this.lbuf, 0, this._n);
+      return this.applyLikelihood(outcome, eps, this.lbuf);
+    }
+    this.dataRecord.push(outcome);
+    this.justResampled = false;
+    const stop = this.afterSum(N, fc.clipped, outcome, eps);
+    if (stop !== undefined) return stop;
+    const ss = fc.normalize(Math.abs(N) < EPS ? 1 : N);
+    this.normalizationRecord.push(N);
+    this.afterWeights(eps, 1 / ss);
+    if (!this.model.hasDynamics) {
+      this.cachedMean[0] = fc.mean;
+      this.meanValid = true;
+    }
+    return true;
   }
 
   /**
@@ -189,6 +254,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
    */
   applyLikelihood(outcome: number, eps: ExpParams, L: Float64Array): boolean {
     this.checkDatum(outcome, eps);
+    this.meanValid = false;
     const n = this._n, w = this._w;
     if (L.length < n) throw new QinferArgumentError('ERR_SHAPE', `likelihood has ${L.length} values for ${n} particles`);
     this.dataRecord.push(outcome);
@@ -212,15 +278,8 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
       N = t;
     }
     N += comp;
-    if (clipped) warnClippedLikelihood(this.onWarning);
-    const action = zeroWeightAction(N, this, this.onWarning, { outcome, step: this.dataRecord.length - 1 });
-    if (action === 'skip') return false;
-    if (action === 'reset') {
-      this.reset();
-      this.normalizationRecord.push(N);
-      this.afterWeights(eps);
-      return true;
-    }
+    const stop = this.afterSum(N, clipped, outcome, eps);
+    if (stop !== undefined) return stop;
     // One pass: the new weights and Σw² (compensated, in the same order as the nEss getter).
     const div = Math.abs(N) < EPS ? 1 : N;
     let ss = 0, cc = 0;
@@ -235,6 +294,24 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     this.normalizationRecord.push(N);
     this.afterWeights(eps, 1 / (ss + cc));
     return true;
+  }
+
+  /**
+   * Between the sum and the normalisation: the clipping warning and the zero-weight policy.
+   * Returns false (datum skipped) or true (cloud reset and the datum accepted) when the update
+   * ends here, undefined when the weights are to be normalised.
+   */
+  private afterSum(N: number, clipped: boolean, outcome: number, eps: ExpParams): boolean | undefined {
+    if (clipped) warnClippedLikelihood(this.onWarning);
+    const action = zeroWeightAction(N, this, this.onWarning, { outcome, step: this.dataRecord.length - 1 });
+    if (action === 'skip') return false;
+    if (action === 'reset') {
+      this.reset();
+      this.normalizationRecord.push(N);
+      this.afterWeights(eps);
+      return true;
+    }
+    return undefined;
   }
 
   /** Steps 6–7: the time step and the minimum effective sample size (`ness` when already known). */
@@ -277,9 +354,19 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     if (this.justResampled) warnResampleWithoutData(this.onWarning);
     this.justResampled = true;
     this.resampleCount += 1;
-    const cloud = resampler.resample(this.model, this, this.rng);
-    this._x = cloud.locations;
-    this._w = cloud.weights;
+    // On the fused path the new cloud is written straight into the kernels' memory, and the mean
+    // of the last update is the resampler's μ (the same value, one pass saved).
+    const fc = this.fused !== null && this.fused !== undefined && this._x === this.fused.x && this._w === this.fused.w ? this.fused : undefined;
+    const into = fc?.resampleTargets();
+    const cloud = resampler.resample(this.model, this, this.rng, { precomputedMean: this.meanValid ? this.cachedMean : undefined, into });
+    this.meanValid = false;
+    if (fc !== undefined && fc.commitResampled(cloud.locations, cloud.weights, cloud.nParticles)) {
+      this._x = fc.x;
+      this._w = fc.w;
+    } else {
+      this._x = cloud.locations;
+      this._w = cloud.weights;
+    }
     this._n = cloud.nParticles;
     if (this.canonicalizeParticles) this.model.canonicalize(this._x, this._n);
     try {
