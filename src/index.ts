@@ -22,6 +22,7 @@ export { toRowMajor, matrix } from './util/particles.js';
 export type { Matrix, ParticlesLike, RowMajor } from './util/particles.js';
 export { symmetricEigen, sqrtmPsd } from './util/symmetricEigen.js';
 export { cholesky } from './util/cholesky.js';
+export { inverseSymmetric } from './util/inverseSymmetric.js';
 export { logFactorial } from './util/logFactorial.js';
 export { checkCount } from './util/checkCount.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';
@@ -133,6 +134,17 @@ export type { Resampler, ResampleOptions, ResampledCloud } from './resamplers/Re
 export { LiuWestResampler, liuWestKernelWidth, liuWestParameters } from './resamplers/LiuWestResampler.js';
 export type { LiuWestOptions, LiuWestParameters } from './resamplers/LiuWestResampler.js';
 export { sortedUniforms, multinomialParents } from './resamplers/sortedUniforms.js';
+
+// --- credible regions ---
+export { convexHull, ConvexHullRegion, HULL_TOLERANCE } from './regions/ConvexHullRegion.js';
+export { hullDistance } from './regions/hullDistance.js';
+export { mvee, mveeAwaySteps, quadForm } from './regions/mvee.js';
+export type { MveeResult } from './regions/mvee.js';
+export { EllipsoidRegion, minimumVolumeEllipsoid, inEllipsoid, ELLIPSOID_TOLERANCE } from './regions/EllipsoidRegion.js';
+export type { MinimumVolumeEllipsoidOptions } from './regions/EllipsoidRegion.js';
+export { regionEstHull, regionEstEllipsoid, inCredibleRegion } from './regions/credibleRegions.js';
+export type { CredibleRegionOptions, CredibleRegionMethod } from './regions/credibleRegions.js';
+export { chiSquareCdf, chiSquareQuantile } from './regions/chiSquareQuantile.js';
 
 // --- heuristics ---
 export type { Heuristic, HeuristicSpec } from './heuristics/Heuristic.js';

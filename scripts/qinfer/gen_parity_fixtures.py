@@ -438,12 +438,100 @@ def section_poisson():
         ["'pmf' is exact to double rounding; scipy's log-space formula loses digits to cancellation for large k and lambda (compare its relative error)."],
     )
 
+# --------------------------------------------------------------------------------------------
+# credible regions: mvee, hull, in_credible_region, and QInfer's failure cases (#83, #155)
+# --------------------------------------------------------------------------------------------
+
+def section_regions():
+    from qinfer.utils import mvee, in_ellipsoid
+    rng = np.random.RandomState(1234)
+    data = {"mvee": [], "credible": [], "failures": {}, "chi2_ppf": []}
+    for d, n, tol in [(2, 12, 1e-3), (2, 30, 1e-4), (3, 20, 1e-4), (5, 30, 1e-4)]:
+        pts = rng.randn(n, d) @ rng.randn(d, d) + rng.randn(d)
+        A, c = mvee(pts, tol)
+        data["mvee"].append({
+            "d": d, "tol": tol, "points": pts, "A": A, "c": c,
+            "in_ellipsoid_with_A_qinfer_issue155": in_ellipsoid(pts, A, c),
+            "in_ellipsoid_with_inv_A": in_ellipsoid(pts, np.linalg.inv(A), c),
+            "max_form": float(np.max(np.einsum("ij,jk,ik->i", pts - c, A, pts - c))),
+        })
+    for d, n in [(2, 40), (3, 60)]:
+        locs = rng.randn(n, d) * np.arange(1, d + 1) * 0.1 + 0.5
+        w = rng.rand(n) + 0.1
+        w /= w.sum()
+        pd = qi.ParticleDistribution(particle_locations=locs, particle_weights=w)
+        cred = pd.est_credible_region(level=0.9)
+        faces, verts = pd.region_est_hull(level=0.9)
+        A, c = pd.region_est_ellipsoid(level=0.9, tol=1e-4)
+        test = np.vstack([locs[:10], locs[:5] * 1.5 - 0.25, [np.full(d, 0.5)], [np.full(d, 5.0)]])
+        data["credible"].append({
+            "d": d, "locations": locs, "weights": w, "level": 0.9, "credible_points": cred, "hull_vertices": verts,
+            "ellipsoid_A": A, "ellipsoid_c": c, "test_points": test,
+            "in_pce": pd.in_credible_region(test, level=0.9, method="pce"),
+            "in_hull": pd.in_credible_region(test, level=0.9, method="hpd-hull"),
+            "in_mvee": pd.in_credible_region(test, level=0.9, method="hpd-mvee", tol=1e-4),
+            "mean": pd.est_mean(), "cov": pd.est_covariance_mtx(),
+        })
+
+    def attempt(f):
+        try:
+            r = f()
+            return {"ok": True, "result": r}
+        except Exception as e:
+            return {"ok": False, "type": type(e).__name__, "message": str(e).splitlines()[0][:200]}
+
+    # #83: a parameter that is (almost) the same for every particle: Qhull fails
+    flat = rng.randn(50, 5) * 0.1
+    flat[:, 4] = 1e-17 * rng.randn(50)
+    pd_flat = qi.ParticleDistribution(particle_locations=flat, particle_weights=np.full(50, 1 / 50))
+    data["failures"]["issue83_flat_5d"] = {
+        "locations": flat,
+        "region_est_hull": attempt(lambda: pd_flat.region_est_hull(level=0.9)[1].shape[0]),
+        "region_est_ellipsoid": attempt(lambda: pd_flat.region_est_ellipsoid(level=0.9)[1]),
+        "in_credible_region_hull": attempt(lambda: pd_flat.in_credible_region(flat[:3], level=0.9)),
+    }
+    # #155: 7 points in 8 dimensions (affinely dependent): the MVEE iteration is singular
+    pts155 = rng.rand(7, 8) * np.array([500, 10, 10, 10, 10, 50, 2, 2])
+    def m155():
+        A, c = mvee(pts155, 1e-3)
+        return {"c": c, "in_ellipsoid_with_A": in_ellipsoid(pts155, A, c), "max_form": float(np.max(np.einsum("ij,jk,ik->i", pts155 - c, A, pts155 - c))), "cond_A": float(np.linalg.cond(A))}
+
+    data["failures"]["issue155_7_points_8d"] = {"points": pts155, "mvee": attempt(m155)}
+    # a 2-D cloud on a line in 3-D
+    line = np.outer(rng.rand(20), [1.0, 2.0, -1.0]) + np.array([0.1, 0.2, 0.3])
+    pd_line = qi.ParticleDistribution(particle_locations=line, particle_weights=np.full(20, 1 / 20))
+    data["failures"]["collinear_3d"] = {"locations": line, "region_est_hull": attempt(lambda: pd_line.region_est_hull(level=0.9)[1].shape[0]), "region_est_ellipsoid": attempt(lambda: pd_line.region_est_ellipsoid(level=0.9)[1])}
+    for d in range(1, 7):
+        for level in [0.5, 0.9, 0.95, 0.99]:
+            data["chi2_ppf"].append({"d": d, "level": level, "ppf": float(st.chi2.ppf(level, d))})
+    write(
+        "parity_regions.json",
+        "mvee (Khachiyan) outputs and how in_ellipsoid treats them (#155); est_credible_region, region_est_hull, region_est_ellipsoid, in_credible_region (pce, hpd-hull, hpd-mvee) on fixed clouds; QInfer's failures on flat and affinely dependent point sets (#83, #155); chi2.ppf",
+        True,
+        [
+            "A, c = qinfer.utils.mvee(points, tol); in_ellipsoid(points, A, c); in_ellipsoid(points, inv(A), c)",
+            "pd = ParticleDistribution(locations, weights); pd.est_credible_region(0.9); pd.region_est_hull(0.9); pd.region_est_ellipsoid(0.9, tol=1e-4); pd.in_credible_region(test_points, 0.9, method=...)",
+            "the same on a cloud with one coordinate ~1e-17 (issue #83), on 7 points in 8 dimensions (issue #155) and on collinear points in 3-D",
+            "scipy.stats.chi2.ppf(level, d)",
+        ],
+        {},
+        data,
+        [
+            "mvee returns A with the ellipsoid (x-c)^T A (x-c) <= 1; in_ellipsoid(x, A, c) tests (c-x)^T A^-1 (c-x) <= 1, so passing mvee's A is wrong (issue #155: 'in_ellipsoid_with_A_qinfer_issue155'). Even with inv(A) a finite tol leaves points outside ('max_form' > 1).",
+            "mvee is iterative (hundreds of steps of a matrix inverse): reproduce A and c to ~1e-9 relative, not 1e-12.",
+            "region_est_hull returns faces and vertices; the vertex SET is compared (Qhull's order is arbitrary). hpd-hull membership uses Delaunay.find_simplex.",
+            "failures: 'ok': false with QInfer's exception; qinfer-rx handles these cases (flat hulls and ellipsoids in the points' span).",
+        ],
+        tolerance="exact IEEE results unless a note says otherwise (mvee: ~1e-9 relative)",
+    )
+
 
 SECTIONS = {
     "distributions": section_distributions,
     "rb": section_rb,
     "derived": section_derived,
     "poisson": section_poisson,
+    "regions": section_regions,
 }
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@ import { QinferArgumentError } from '../errors/QinferError.js';
 import type { Rng } from '../rng/Rng.js';
 import { matrix, type Matrix } from '../util/particles.js';
 import { sqrtmPsd, symmetricEigen } from '../util/symmetricEigen.js';
+import { inverseSymmetric } from '../util/inverseSymmetric.js';
 import { checkCount } from '../util/checkCount.js';
 import type { DistributionSpec } from './Distribution.js';
 import type { DifferentiableDistribution } from './DifferentiableDistribution.js';
@@ -87,7 +88,7 @@ export class MultivariateNormalDistribution implements DifferentiableDistributio
    * covariance has no density: `ERR_ARGUMENT`.
    */
   gradLogPdf(x: Float64Array, n: number): Float64Array {
-    const d = this.nRvs, P = (this.invCov ??= inverseSpd(this.cov, d)), mu = this.mean, g = new Float64Array(n * d);
+    const d = this.nRvs, P = (this.invCov ??= inverseSymmetric(this.cov, d, COV_TOLERANCE, 'the covariance is singular: the density has no gradient')), mu = this.mean, g = new Float64Array(n * d);
     for (let i = 0; i < n; i++) {
       for (let p = 0; p < d; p++) {
         let s = 0;
@@ -105,20 +106,3 @@ export class MultivariateNormalDistribution implements DifferentiableDistributio
   }
 }
 
-/** `C⁻¹ = V diag(1/λ) Vᵀ` of a symmetric positive definite matrix; `ERR_ARGUMENT` when singular. */
-function inverseSpd(C: Float64Array, d: number): Float64Array {
-  const { values, vectors } = symmetricEigen(C, d);
-  const top = Math.abs(values[d - 1]!);
-  if (!(values[0]! > COV_TOLERANCE * top)) {
-    throw new QinferArgumentError('ERR_ARGUMENT', `the covariance is singular (eigenvalue ${values[0]}): the density has no gradient`);
-  }
-  const inv = new Float64Array(d * d);
-  for (let p = 0; p < d; p++) {
-    for (let q = 0; q < d; q++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += (vectors[p * d + k]! * vectors[q * d + k]!) / values[k]!;
-      inv[p * d + q] = s;
-    }
-  }
-  return inv;
-}
