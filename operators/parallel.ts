@@ -2,6 +2,7 @@ import { concatMap, defer, from, map, Observable, type ObservableInput, type Ope
 import { QinferArgumentError, QinferError } from '../src/errors/QinferError.js';
 import type { LikelihoodBackend, LikelihoodRequest } from '../src/backends/LikelihoodBackend.js';
 import { checkBackendLikelihood, likelihoodRequest } from '../src/backends/backendLikelihood.js';
+import type { HostUpdater } from '../src/smc/Updater.js';
 import type { EstimationStep } from './EstimationStep.js';
 import { requireField } from './requireField.js';
 
@@ -37,19 +38,17 @@ export function parallel(backend: LikelihoodBackend | LikelihoodScheduler): Oper
   else if (backend !== null && typeof backend === 'object' && typeof backend.likelihood === 'function') {
     call = (req, signal, out) => backend.likelihood(req, { signal, out });
   } else throw new QinferArgumentError('ERR_ARGUMENT', 'parallel() needs a LikelihoodBackend or a function');
-  // One output buffer per subscription, reused by every call (the backend may write into it):
-  // the step's likelihood is valid until the next step, as with likelihood().
+  // The backend writes into the updater's likelihood buffer (shared memory when the updater
+  // allocates there, so a pool copies nothing): valid until the next step, as with likelihood().
   return (source) =>
     defer(() => {
-      let out = new Float64Array(0);
       return source.pipe(
         concatMap((step) => {
           const eps = requireField(step, 'expparams', 'parallel');
           const outcome = requireField(step, 'outcome', 'parallel');
           const up = step.updater;
           const request = likelihoodRequest(up, outcome, eps); // validates before any work is sent away
-          if (out.length !== up.nParticles) out = new Float64Array(up.nParticles);
-          const buffer = out;
+          const buffer = (up as HostUpdater).likelihoodBuffer();
           return new Observable<Float64Array>((subscriber) => {
             const ac = new AbortController();
             let done = false;

@@ -31,6 +31,12 @@ export interface LikelihoodCallOptions {
 export interface LikelihoodBackend {
   /** A short name for logs and tables (`'serial'`, `'pool:4'`, `'gpu:llvmpipe'`, …). */
   readonly name: string;
+  /**
+   * Storage this backend reads and writes in place (`sharedFloat64` for a worker pool): an
+   * updater allocated with it (`SMCUpdater({ allocate })`; `runTrialOn` does it for its trials)
+   * hands over its particles and likelihood buffer without a copy. Absent: the heap is fine.
+   */
+  readonly allocate?: (n: number) => Float64Array;
   /** Computes `L` of shape `[nO, nM, nE]` (row-major). */
   likelihood(request: LikelihoodRequest, options?: LikelihoodCallOptions): Promise<Float64Array>;
   /** Releases threads, devices or connections; idempotent. */

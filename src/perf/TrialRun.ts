@@ -8,8 +8,9 @@ import type { Registry } from '../registry/Registry.js';
 import { chooseExperiment, stepEstimates, updateStep } from '../smc/estimationStep.js';
 import type { SimulatedSystem } from '../smc/SimulatedSystem.js';
 import type { SMCUpdater } from '../smc/SMCUpdater.js';
-import type { PosteriorEstimates, Updater } from '../smc/Updater.js';
+import { isHostUpdater, type PosteriorEstimates, type Updater } from '../smc/Updater.js';
 import { smcUpdaterFactory, type UpdaterFactory } from '../smc/updaterFactory.js';
+import type { Float64Allocator } from '../util/allocate.js';
 import { isPromiseLike } from '../util/maybePromise.js';
 import type { PerfRecord } from './PerfRecord.js';
 import { perfLoss } from './perfLoss.js';
@@ -23,6 +24,8 @@ export interface TrialRunOptions {
   onWarning?: WarningSink;
   /** A clock in milliseconds (default `globalThis.performance.now`, else `Date.now`). */
   now?: () => number;
+  /** Where the updater's n-sized arrays live (default the heap; `runTrialOn` passes its backend's `allocate`). */
+  allocate?: Float64Allocator;
 }
 
 /** Options of a trial on any updater ({@link TrialRun.create}). */
@@ -83,7 +86,6 @@ export class TrialRun<U extends Updater = SMCUpdater> {
     estParams: Float64Array;
   };
   private k = 0;
-  private lbuf = new Float64Array(0);
 
   /**
    * A trial on an `SMCUpdater` (or on the updater a synchronous `prepared` factory result
@@ -163,14 +165,15 @@ export class TrialRun<U extends Updater = SMCUpdater> {
    * cluster): the same steps as {@link next}, the update being `L = await backend.likelihood(…)`
    * (`backendLikelihood`, as the `parallel` operator calls it) then `applyLikelihood` and the
    * resampling check. Elapsed time covers the backend call and the update. For float64
-   * backends the record equals {@link next}'s bit for bit.
+   * backends the record equals {@link next}'s bit for bit. The backend writes into the updater's
+   * likelihood buffer (in place, for a pool and an updater in shared memory: see `runTrialOn`).
    */
   async nextOn(backend: LikelihoodBackend, signal?: AbortSignal): Promise<PerfRecord> {
     const { eps, outcome } = this.begin();
     const up = this.updater;
     const t0 = this.clock();
-    if (this.lbuf.length !== up.nParticles) this.lbuf = new Float64Array(up.nParticles);
-    const L = await backendLikelihood(backend, up, outcome, eps, signal === undefined ? { out: this.lbuf } : { out: this.lbuf, signal });
+    const out = isHostUpdater(up) ? up.likelihoodBuffer() : new Float64Array(0); // a device updater is refused by backendLikelihood
+    const L = await backendLikelihood(backend, up, outcome, eps, signal === undefined ? { out } : { out, signal });
     updateStep(up, outcome, eps, L, {});
     const elapsed = (this.clock() - t0) / 1000;
     return this.end(eps, outcome, elapsed, stepEstimates(up, false) as PosteriorEstimates);

@@ -27,7 +27,8 @@ export async function runTrialOn(
   options: TrialRunOptions & { signal?: AbortSignal } = {},
 ): Promise<TrialResult> {
   const { signal } = options;
-  const run = new TrialRun(spec, registry, options);
+  // The updater lives where the backend reads in place (a pool: shared memory, no copy per datum).
+  const run = new TrialRun(spec, registry, backend.allocate === undefined || options.allocate !== undefined ? options : { ...options, allocate: backend.allocate });
   while (!run.done) {
     if (signal?.aborted) throw abortError(signal);
     await run.nextOn(backend, signal);

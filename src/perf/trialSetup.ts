@@ -9,6 +9,7 @@ import { TRIAL_STREAMS } from '../rng/trialStreams.js';
 import { SimulatedSystem } from '../smc/SimulatedSystem.js';
 import type { Updater } from '../smc/Updater.js';
 import type { UpdaterArgs } from '../smc/updaterFactory.js';
+import type { Float64Allocator } from '../util/allocate.js';
 import { checkCount } from '../util/checkCount.js';
 import type { TrialSpec } from './TrialSpec.js';
 
@@ -46,7 +47,7 @@ export interface TrialSetup {
  * const heuristic = setup.heuristic(updater), system = setup.system();
  * ```
  */
-export function trialSetup(spec: TrialSpec, registry: Registry, options: { onWarning?: WarningSink } = {}): TrialSetup {
+export function trialSetup(spec: TrialSpec, registry: Registry, options: { onWarning?: WarningSink; allocate?: Float64Allocator } = {}): TrialSetup {
   checkCount(spec.nExp, 'nExp');
   checkCount(spec.nParticles, 'nParticles');
   const root = new Rng(spec.seed);
@@ -77,6 +78,7 @@ export function trialSetup(spec: TrialSpec, registry: Registry, options: { onWar
     policy: { resampleThresh: u.resampleThresh, zeroWeightPolicy: u.zeroWeightPolicy, zeroWeightThresh: u.zeroWeightThresh },
     liuWest: u.resampler ?? {},
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
   };
   return {
     spec,

@@ -32,6 +32,10 @@ export interface PoolStats {
   crashed: number;
   /** Trials run to completion. */
   trials: number;
+  /** Bytes of particles copied into shared memory because the caller's were not shared. */
+  copiedIn: number;
+  /** Bytes of results copied back because the caller's output buffer was not shared. */
+  copiedOut: number;
 }
 
 type ChunkTask = LikelihoodTask | SimulateTask;
@@ -78,7 +82,7 @@ export class Pool implements EngineView {
   readonly modules: readonly string[];
   private readonly piscina: Piscina<PoolTask, PoolReply>;
   private readonly buffers = new SharedBufferPool();
-  private readonly counters: PoolStats = { chunks: 0, skipped: 0, crashed: 0, trials: 0 };
+  private readonly counters: PoolStats = { chunks: 0, skipped: 0, crashed: 0, trials: 0, copiedIn: 0, copiedOut: 0 };
   private closing: Promise<void> | undefined;
   private lastIdleError: unknown;
 
@@ -157,7 +161,10 @@ export class Pool implements EngineView {
       const tasks = chunks.map(([start, end], slot) => ({ task: { ...common, start, end, slot } as LikelihoodTask, chunk: [start, end] as Chunk }));
       try {
         await this.runChunks(tasks.filter((t) => t.chunk[1] > t.chunk[0]), board, options.signal);
-        if (shared.out !== out) out.set(shared.out.subarray(0, size));
+        if (shared.out !== out) {
+          out.set(shared.out.subarray(0, size));
+          this.counters.copiedOut += 8 * size;
+        }
       } finally {
         shared.release();
       }
@@ -256,6 +263,7 @@ export class Pool implements EngineView {
       const copy = take(nx);
       copy.set(sx);
       sx = copy;
+      this.counters.copiedIn += 8 * nx;
     }
     let so = out === undefined ? new Float64Array(0) : out.length === nOut ? out : out.subarray(0, nOut);
     if (out !== undefined && !isShared(so)) so = take(nOut);

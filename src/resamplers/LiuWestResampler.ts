@@ -101,7 +101,8 @@ export class LiuWestResampler implements Resampler {
       for (let p = 0; p < d; p++) m[i * d + p] = a * x[o + p]! + (1 - a) * mu[p]!;
     }
     // First round: every particle at once, validated in place (no copies).
-    const out = new Float64Array(n * d);
+    const allocate = options.allocate ?? ((k: number) => new Float64Array(k));
+    const out = allocate(n * d);
     const z = new Float64Array(n * d);
     this.kernel(z, rng);
     jitter(m, hS, z, out, d, null, n);
@@ -123,7 +124,7 @@ export class LiuWestResampler implements Resampler {
         todo = invalidRows(valid, todo, k);
       }
     }
-    return { locations: out, weights: new Float64Array(n).fill(1 / n), nParticles: n };
+    return { locations: out, weights: allocate(n).fill(1 / n), nParticles: n };
   }
 }
 

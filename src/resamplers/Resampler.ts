@@ -17,6 +17,8 @@ export interface ResampleOptions {
    * uses the returned arrays either way.
    */
   into?: { readonly locations: Float64Array; readonly weights: Float64Array };
+  /** Allocate the new locations and weights here (the updater's storage, e.g. shared memory); default the heap. */
+  allocate?: (n: number) => Float64Array;
 }
 
 /** A new particle cloud. */

@@ -4,6 +4,7 @@ import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
 import type { Distribution } from '../distributions/Distribution.js';
 import { checkCount } from '../util/checkCount.js';
 import type { Rng } from '../rng/Rng.js';
+import { heapFloat64, type Float64Allocator } from '../util/allocate.js';
 import { compensatedDot } from '../util/compensatedSum.js';
 import { matrix, toRowMajor, type Matrix, type ParticlesLike } from '../util/particles.js';
 import { symmetricEigen } from '../util/symmetricEigen.js';
@@ -35,9 +36,12 @@ export class ParticleDistribution implements Distribution {
   protected _d: number;
   /** Where warnings (negative covariance eigenvalues, …) go. */
   protected onWarning: WarningSink;
+  /** Where the locations and weights live (default the heap; `sharedFloat64` for a worker pool). */
+  readonly allocate: Float64Allocator;
 
-  constructor(locations?: ParticlesLike, weights?: ArrayLike<number>, options: { nRvs?: number; onWarning?: WarningSink } = {}) {
+  constructor(locations?: ParticlesLike, weights?: ArrayLike<number>, options: { nRvs?: number; onWarning?: WarningSink; allocate?: Float64Allocator } = {}) {
     this.onWarning = options.onWarning ?? ignoreWarnings;
+    this.allocate = options.allocate ?? heapFloat64;
     if (locations === undefined) {
       this._d = options.nRvs ?? 1;
       this._n = 1;
@@ -49,8 +53,8 @@ export class ParticleDistribution implements Distribution {
     const { x, nM } = toRowMajor(locations, d);
     this._d = d;
     this._n = nM;
-    this._x = x;
-    this._w = new Float64Array(nM);
+    this._x = this.adopt(x);
+    this._w = this.allocate(nM);
     if (weights === undefined) this._w.fill(1 / nM);
     else this.setWeights(weights);
   }
@@ -83,9 +87,9 @@ export class ParticleDistribution implements Distribution {
   /** Replaces the locations (and count); weights become uniform unless given. */
   setParticles(locations: ParticlesLike, weights?: ArrayLike<number>): void {
     const { x, nM } = toRowMajor(locations, this._d);
-    this._x = x;
+    this._x = this.adopt(x);
     this._n = nM;
-    this._w = new Float64Array(nM).fill(1 / nM);
+    this._w = this.allocate(nM).fill(1 / nM);
     if (weights !== undefined) this.setWeights(weights);
   }
 
@@ -99,8 +103,16 @@ export class ParticleDistribution implements Distribution {
       s += Math.abs(wi);
     }
     if (s === 0) throw new QinferArgumentError('ERR_ARGUMENT', 'weights sum to zero');
-    if (this._w.length !== this._n) this._w = new Float64Array(this._n);
+    if (this._w.length !== this._n) this._w = this.allocate(this._n);
     for (let i = 0; i < weights.length; i++) this._w[i] = Math.abs(weights[i]!) / s;
+  }
+
+  /** `x` itself on the heap allocator, else a copy in the allocator's storage. */
+  protected adopt(x: Float64Array): Float64Array {
+    if (this.allocate === heapFloat64) return x;
+    const y = this.allocate(x.length);
+    y.set(x);
+    return y;
   }
 
   /** Effective sample size `1 / Σ w_i²` (compensated sum). */

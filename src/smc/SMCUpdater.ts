@@ -7,6 +7,7 @@ import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
 import type { Resampler } from '../resamplers/Resampler.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
 import type { WarningSink } from '../errors/warn.js';
+import { heapFloat64, type Float64Allocator } from '../util/allocate.js';
 import { neumaierError } from '../util/compensatedSum.js';
 import { matrix, toRowMajor, type ParticlesLike } from '../util/particles.js';
 import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
@@ -38,6 +39,12 @@ export interface SMCUpdaterOptions extends UpdatePolicyOptions {
   canonicalize?: boolean;
   /** Receives approximation, resampler and zero-weight warnings. */
   onWarning?: WarningSink;
+  /**
+   * Where the locations, weights, likelihood buffer and resampled clouds live (default the heap).
+   * `sharedFloat64` from `qinfer-rx/pool` keeps them in shared memory, so that a pooled
+   * likelihood (`parallel(poolBackend(pool))`, `runTrialOn`) copies nothing per datum.
+   */
+  allocate?: Float64Allocator;
 }
 
 /**
@@ -88,7 +95,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
   resampleCount = 0;
   justResampled = false;
   minNEss: number;
-  private lbuf = new Float64Array(0);
+  private lbuf: Float64Array = new Float64Array(0);
   /** nEss right after the last accepted datum (saves a pass when `update` checks for resampling). */
   private lastNEss = NaN;
   private outcomeBuf = new Int32Array(1);
@@ -103,7 +110,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     if (prior.nRvs !== model.nModelparams) {
       throw new QinferArgumentError('ERR_SHAPE', `prior has ${prior.nRvs} random variables, the model ${model.nModelparams} parameters`);
     }
-    super(undefined, undefined, { nRvs: model.nModelparams, onWarning: options.onWarning });
+    super(undefined, undefined, { nRvs: model.nModelparams, onWarning: options.onWarning, ...(options.allocate === undefined ? {} : { allocate: options.allocate }) });
     if (options.resampler !== undefined && options.resampleA !== undefined) {
       throw new QinferArgumentError('ERR_ARGUMENT', 'give either resampler or resampleA, not both');
     }
@@ -149,9 +156,9 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     if (onlyParams === undefined) {
       // A copy in row-major order, whatever the strides of the prior's ndarray.
       const { x } = toRowMajor(draw, d);
-      this._x = x.buffer === draw.data.buffer ? x.slice() : x;
+      this._x = x.buffer === draw.data.buffer && this.allocate === heapFloat64 ? x.slice() : this.adopt(x);
       this._n = n;
-      this._w = new Float64Array(n).fill(1 / n);
+      this._w = this.allocate(n).fill(1 / n);
     } else {
       for (const p of onlyParams) for (let j = 0; j < this._n; j++) this._x[j * d + p] = draw.get(j, p);
       if (resetWeights) this._w.fill(1 / this._n);
@@ -194,9 +201,20 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
    */
   likelihoodOf(outcome: number, eps: ExpParams): Float64Array {
     this.checkDatum(outcome, eps);
-    if (this.lbuf.length !== this._n) this.lbuf = new Float64Array(this._n);
     this.outcomeBuf[0] = outcome;
-    this.model.likelihood(this.outcomeBuf, matrix(this._x, this._n, this.nRvs), eps, this.lbuf);
+    const L = this.likelihoodBuffer();
+    this.model.likelihood(this.outcomeBuf, matrix(this._x, this._n, this.nRvs), eps, L);
+    return L;
+  }
+
+  /**
+   * The buffer of `n` likelihood values that {@link likelihoodOf} writes into and a backend may
+   * write into (the `parallel` operator and `TrialRun.nextOn` hand it over as `out`), from the
+   * updater's storage: with `allocate: sharedFloat64` a pool writes its result there in place.
+   * Reused across data (reallocated only when the particle count changes).
+   */
+  likelihoodBuffer(): Float64Array {
+    if (this.lbuf.length !== this._n) this.lbuf = this.allocate(this._n);
     return this.lbuf;
   }
 
@@ -215,6 +233,9 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
    * of range) is redone in JavaScript without counting the model's calls twice.
    */
   private fusedUpdate(outcome: number, eps: ExpParams): boolean | undefined {
+    // The kernels keep the cloud in their own memory: an updater whose storage is elsewhere
+    // (shared memory for a pool) stays on the JavaScript path, its arrays where it put them.
+    if (this.allocate !== heapFloat64) return undefined;
     if (this.fused === null) this.fused = FusedCloud.create(this.model, this.nRvs);
     const fc = this.fused;
     if (fc === undefined) return undefined;
@@ -228,10 +249,10 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     this.meanValid = false;
     const N = fc.weigh(form, outcome);
     if (Number.isNaN(N)) {
-      if (this.lbuf.length !== this._n) this.lbuf = new Float64Array(this._n);
+      const L = this.likelihoodBuffer();
       this.outcomeBuf[0] = outcome;
-      this.model.likelihoodInto(this.outcomeBuf, this._x, this._n, eps, this.lbuf, 0, this._n);
-      return this.applyLikelihood(outcome, eps, this.lbuf);
+      this.model.likelihoodInto(this.outcomeBuf, this._x, this._n, eps, L, 0, this._n);
+      return this.applyLikelihood(outcome, eps, L);
     }
     this.dataRecord.push(outcome);
     this.justResampled = false;
@@ -355,10 +376,11 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     this.justResampled = true;
     this.resampleCount += 1;
     // On the fused path the new cloud is written straight into the kernels' memory, and the mean
-    // of the last update is the resampler's μ (the same value, one pass saved).
+    // of the last update is the resampler's μ (the same value, one pass saved). Otherwise it is
+    // allocated in the updater's storage (`allocate`: the heap, or shared memory).
     const fc = this.fused !== null && this.fused !== undefined && this._x === this.fused.x && this._w === this.fused.w ? this.fused : undefined;
     const into = fc?.resampleTargets();
-    const cloud = resampler.resample(this.model, this, this.rng, { precomputedMean: this.meanValid ? this.cachedMean : undefined, into });
+    const cloud = resampler.resample(this.model, this, this.rng, { precomputedMean: this.meanValid ? this.cachedMean : undefined, into, allocate: this.allocate });
     this.meanValid = false;
     if (fc !== undefined && fc.commitResampled(cloud.locations, cloud.weights, cloud.nParticles)) {
       this._x = fc.x;

@@ -103,6 +103,11 @@ export interface HostUpdater extends Updater {
   readonly particleWeights: Float64Array;
   /** `L_i = Pr(outcome | x_i; eps)` of the current particles, into a buffer the updater reuses. */
   likelihoodOf(outcome: number, eps: ExpParams): Float64Array;
+  /**
+   * The reused buffer of `n` values that `likelihoodOf` writes into, from the updater's storage
+   * (shared memory when the updater allocates there): hand it to a backend as `out`.
+   */
+  likelihoodBuffer(): Float64Array;
   /** Bayes' rule with a likelihood computed elsewhere; false when the datum was skipped. */
   applyLikelihood(outcome: number, eps: ExpParams, likelihood: Float64Array): boolean;
   update(outcome: number, eps: ExpParams, checkForResample?: boolean): UpdateResult;

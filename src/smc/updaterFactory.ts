@@ -3,6 +3,7 @@ import type { WarningSink } from '../errors/warn.js';
 import type { Model } from '../models/Model.js';
 import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
 import type { Rng } from '../rng/Rng.js';
+import type { Float64Allocator } from '../util/allocate.js';
 import type { MaybePromise } from '../util/maybePromise.js';
 import { SMCUpdater } from './SMCUpdater.js';
 import type { Updater } from './Updater.js';
@@ -20,6 +21,8 @@ export interface UpdaterArgs {
   /** Liu–West parameters (QInfer's defaults where absent). */
   readonly liuWest: { readonly a?: number; readonly h?: number; readonly maxiter?: number; readonly postselect?: boolean };
   readonly onWarning?: WarningSink;
+  /** Where the updater's n-sized arrays live (default the heap; a pool backend's `allocate` for shared memory). */
+  readonly allocate?: Float64Allocator;
 }
 
 /**
@@ -46,4 +49,5 @@ export const smcUpdaterFactory = (args: UpdaterArgs): SMCUpdater =>
     zeroWeightPolicy: args.policy.zeroWeightPolicy,
     zeroWeightThresh: args.policy.zeroWeightThresh,
     onWarning: args.onWarning,
+    ...(args.allocate === undefined ? {} : { allocate: args.allocate }),
   });
