@@ -14,6 +14,11 @@
  *    count where the pool starts to beat the serial model, for a cheap model
  *    (SimplePrecession, k = 1) and a costly one — to judge the default serial threshold.
  * 3. perfTestMultiple trials/s with poolTrialApply against the serial apply.
+ * 4. Updater storage: one pooled likelihood step of an SMCUpdater whose arrays live on the heap
+ *    (the pool copies the particles in and the likelihoods out, every datum) against one with
+ *    `allocate: sharedFloat64` (nothing copied), at 1e4, 1e5 and 1e6 particles, as ratios.
+ *
+ * `BENCH_SECTIONS=4 npx tsx bench/pool.ts` runs only the sections listed (comma-separated).
  *
  * Timings are medians of repeated calls after warm-up. The machine's core count and load are
  * printed first: on a shared or loaded machine efficiencies come out low.
@@ -21,12 +26,16 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { lastValueFrom, toArray } from 'rxjs';
-import { CostlyModel, ExpParams, SimplePrecessionModel, builtInRegistry, perfTestMultiple, serialApply, type Model } from '../src/index.js';
-import { ParallelizedModel, createPool, poolTrialApply, sharedFloat64, type Pool } from '../src/pool/index.js';
+import {
+  CostlyModel, ExpParams, SMCUpdater, SimplePrecessionModel, UniformDistribution, builtInRegistry, likelihoodRequest, perfTestMultiple, serialApply, type Model,
+} from '../src/index.js';
+import { ParallelizedModel, createPool, poolBackend, poolTrialApply, sharedFloat64, type Pool } from '../src/pool/index.js';
 import { median, now, timeMedian } from './timing.js';
 
 const maxEngines = Number(process.argv[2] ?? availableParallelism());
 const time = timeMedian;
+const sections = (process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(',').map(Number);
+const section = (k: number): boolean => sections.includes(k);
 
 /**
  * Medians (ms) of several functions timed interleaved — one run of each per round — so that the
@@ -118,7 +127,7 @@ const pools = new Map<number, Pool>(engineCounts.map((n) => [n, createPool({ eng
 await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ length: p.nEngines * 2 }, () => p.probe()))));
 
 // ---- 1. speedup and efficiency at 1e5 particles ----
-{
+if (section(1)) {
   const N = 100_000;
   const t = Float64Array.of(0.7, 3.1);
   const eps = ExpParams.scalar(t);
@@ -179,7 +188,7 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
 }
 
 // ---- 2. per-call overhead and crossover ----
-{
+if (section(2)) {
   const pool = pools.get(maxEngines)!;
   const eps = ExpParams.scalar([1.3]);
   console.log(`\n2. per-call overhead and crossover on ${pool.name} (one experiment, outcome 0, shared particles and output; parallel forced with serialThreshold 0)`);
@@ -213,7 +222,7 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
 }
 
 // ---- 3. perfTestMultiple trials/s ----
-{
+if (section(3)) {
   const nTrials = Number(process.env['BENCH_TRIALS'] ?? 48);
   const options = {
     model: { name: 'SimplePrecessionModel' },
@@ -241,6 +250,46 @@ await Promise.all([...pools.values()].map(async (p) => Promise.all(Array.from({ 
     rows.push([`${n}`, fmt(r, 1), fmt(r / serial), fmt(r / serial / n)]);
   }
   table(['engines', 'trials/s', 'vs serial', 'efficiency'], rows);
+}
+
+// ---- 4. updater storage: heap (copied per datum) against shared memory (copied never) ----
+if (section(4)) {
+  const pool = pools.get(maxEngines)!;
+  const backend = poolBackend(pool, { serialThreshold: 0 });
+  const model = new SimplePrecessionModel(), prior = new UniformDistribution([0, 1]);
+  const eps = ExpParams.scalar([2.7]);
+  console.log(
+    `\n4. one pooled likelihood step on ${pool.name}, SimplePrecessionModel, one experiment (median ms of interleaved calls):\n` +
+      '   call = likelihoodRequest + backend.likelihood into the updater\'s buffer; step = call + applyLikelihood (Bayes update)',
+  );
+  const rows: string[][] = [];
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const heap = new SMCUpdater(model, n, prior, { rng: 1 });
+    const shared = new SMCUpdater(model, n, prior, { rng: 1, allocate: sharedFloat64 });
+    const call = (up: SMCUpdater) => () => backend.likelihood(likelihoodRequest(up, 0, eps), { out: up.likelihoodBuffer() });
+    // applyLikelihood with L = 1 keeps the weights as they are, so every round times the same state.
+    const ones = new Float64Array(n).fill(1);
+    const step = (up: SMCUpdater) => async () => {
+      await call(up)();
+      up.applyLikelihood(0, eps, ones);
+    };
+    const reps = n >= 1_000_000 ? 15 : 41;
+    const s0 = pool.stats;
+    const [heapCall = 0, sharedCall = 0, heapStep = 0, sharedStep = 0] = await timeInterleaved([call(heap), call(shared), step(heap), step(shared)], reps, 3);
+    const s1 = pool.stats, calls = 2 * (reps + 3);
+    rows.push([
+      n.toExponential(0),
+      fmt(heapCall, 3),
+      fmt(sharedCall, 3),
+      fmt(heapCall / sharedCall),
+      fmt(heapStep, 3),
+      fmt(sharedStep, 3),
+      fmt(heapStep / sharedStep),
+      `${((s1.copiedIn - s0.copiedIn + s1.copiedOut - s0.copiedOut) / calls / 1024).toFixed(0)} KiB`,
+    ]);
+  }
+  table(['particles', 'heap call', 'shared call', 'heap/shared', 'heap step', 'shared step', 'heap/shared', 'copied per heap call'], rows);
+  console.log('   heap: the pool copies n particles into recycled shared memory and n likelihoods back per call; shared: allocate: sharedFloat64, no copy.');
 }
 
 await Promise.all([...pools.values()].map((p) => p.close()));

@@ -27,6 +27,8 @@ export { logFactorial } from './util/logFactorial.js';
 export { checkCount } from './util/checkCount.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';
 export { isPromiseLike, thenMaybe } from './util/maybePromise.js';
+export { heapFloat64 } from './util/allocate.js';
+export type { Float64Allocator } from './util/allocate.js';
 export type { MaybePromise } from './util/maybePromise.js';
 export { formatUncertainty, powerOfTen } from './util/formatUncertainty.js';
 
