@@ -23,6 +23,8 @@ export type { Matrix, ParticlesLike, RowMajor } from './util/particles.js';
 export { symmetricEigen, sqrtmPsd } from './util/symmetricEigen.js';
 export { cholesky } from './util/cholesky.js';
 export { inverseSymmetric } from './util/inverseSymmetric.js';
+export { robustSqrtmPsd } from './util/robustSqrtmPsd.js';
+export type { RobustSqrtm, SqrtmFallback } from './util/robustSqrtmPsd.js';
 export { logFactorial } from './util/logFactorial.js';
 export { checkCount } from './util/checkCount.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';

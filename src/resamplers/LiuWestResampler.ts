@@ -4,7 +4,7 @@ import { checkCount } from '../util/checkCount.js';
 import type { Model } from '../models/Model.js';
 import type { Rng } from '../rng/Rng.js';
 import type { ParticleDistribution } from '../smc/ParticleDistribution.js';
-import { sqrtmPsd } from '../util/symmetricEigen.js';
+import { robustSqrtmPsd } from '../util/robustSqrtmPsd.js';
 import { matrix } from '../util/particles.js';
 import type { ResampledCloud, ResampleOptions, Resampler } from './Resampler.js';
 import { multinomialParents } from './sortedUniforms.js';
@@ -46,8 +46,10 @@ export interface LiuWestOptions {
  * to ±1e-17 there, and a negative value would collapse the cloud for good). A zero-weight particle
  * is never a parent.
  *
- * Errors: precomputed mean/covariance of the wrong size → `ERR_SHAPE`; a non-finite mean or
- * matrix square root → `QinferError` `ERR_RESAMPLER`.
+ * Near-singular, non-positive-semidefinite or non-finite covariances (QInfer #108, #151) go
+ * through `robustSqrtmPsd` (symmetrised, eigenvalues clipped, `zeroCovComp · I` fallback, with a
+ * warning). Errors: precomputed mean/covariance of the wrong size → `ERR_SHAPE`; a non-finite
+ * mean or covariance → `QinferError` `ERR_RESAMPLER`.
  *
  * @example
  * ```ts
@@ -162,7 +164,9 @@ export function liuWestParameters(options: { a?: number; h?: number; maxiter?: n
 /**
  * The kernel of the Liu–West move, `h · sqrtm_psd(C)` (`[d·d]`, row-major), with QInfer's
  * fallback: a covariance of zero norm is replaced by `zeroCovComp · I` with a `resampler`
- * warning. A non-finite square root is `ERR_RESAMPLER`.
+ * warning. The square root is {@link robustSqrtmPsd}'s (symmetrised, negative eigenvalues
+ * clipped), with a `resampler` warning when it clips a significantly negative eigenvalue or falls
+ * back — never a non-finite kernel; a non-finite covariance is `ERR_RESAMPLER`.
  *
  * @example
  * ```ts
@@ -176,11 +180,16 @@ export function liuWestKernelWidth(C: Float64Array, d: number, p: Pick<LiuWestPa
     cov = new Float64Array(d * d);
     for (let q = 0; q < d; q++) cov[q * d + q] = p.zeroCovComp;
   }
-  const { S, error } = sqrtmPsd(cov, d);
-  if (!Number.isFinite(error)) {
-    throw new QinferError('ERR_RESAMPLER', 'Non-finite matrix square root of the covariance in the Liu–West resampler', { details: { error } });
+  // Robust square root (QInfer issues #108, #151): symmetrised, eigenvalues clipped at 0 (see
+  // robustSqrtmPsd for its fallbacks). A non-finite covariance is an error, not something to hide.
+  if (!cov.every(Number.isFinite)) {
+    throw new QinferError('ERR_RESAMPLER', 'Non-finite covariance in the Liu–West resampler', { details: { cov: Array.from(cov) } });
   }
-  return S.map((s) => s * p.h);
+  const r = robustSqrtmPsd(cov, d, p.zeroCovComp);
+  if (r.fallback !== 'none' || r.minEigenvalue < -1e-10 * Math.abs(r.maxEigenvalue)) {
+    onWarning({ category: 'resampler', message: `Covariance is not positive semidefinite or not finite (eigenvalues ${r.minEigenvalue} … ${r.maxEigenvalue}); using the ${r.fallback === 'none' ? 'eigenvalue-clipped' : r.fallback} square root.` });
+  }
+  return r.S.map((s) => s * p.h);
 }
 
 /** `dst[r] = m[rows[r]] + hS · z[r]` for `r < k` (`rows` null: the identity). */
