@@ -20,11 +20,17 @@ import { requireField } from './requireField.js';
  * steps$.pipe(experiment(h), simulate(SimulatedSystem.fromRoot(model, [0.42], new Rng(1)))) // the same
  * ```
  *
- * @param trueModel - the model that generates data, or a whole {@link SimulatedSystem}
+ * @param system - the true model, its true parameters and the generators of its data
+ */
+export function simulate(system: SimulatedSystem): OperatorFunction<EstimationStep, EstimationStep>;
+/**
+ * The same, with the system given by its parts: `simulate(model, params, rng)` is
+ * `simulate(SimulatedSystem.fromRoot(model, params, rng))`.
+ *
+ * @param trueModel - the model that generates data
  * @param trueParams - the true parameter vector (length `trueModel.nModelparams`)
  * @param rng - the root generator of the simulated data
  */
-export function simulate(system: SimulatedSystem): OperatorFunction<EstimationStep, EstimationStep>;
 export function simulate(trueModel: Model, trueParams: ParticlesLike | readonly number[], rng: Rng): OperatorFunction<EstimationStep, EstimationStep>;
 export function simulate(
   trueModel: Model | SimulatedSystem,

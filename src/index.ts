@@ -4,6 +4,8 @@
  * (`qinfer-rx/pool`, `qinfer-rx/gpu`, `qinfer-rx/cluster`, `qinfer-rx/plot`, `qinfer-rx/cli`) so that
  * importing the core never loads piscina, Dawn, ioredis or vega, and the core bundles for a
  * browser with no Node polyfills.
+ *
+ * @module qinfer-rx
  */
 
 // --- errors, randomness, experiments (core) ---
@@ -90,6 +92,7 @@ export { erfc, normalCdf, normalPdf, normalQuantile } from './distributions/norm
 export { truncatedStandardNormal } from './distributions/truncatedStandardNormal.js';
 export { BetaDistribution } from './distributions/BetaDistribution.js';
 export type { BetaParams } from './distributions/BetaDistribution.js';
+export type { ShapeOrMoments } from './distributions/shapeParams.js';
 export { GammaDistribution } from './distributions/GammaDistribution.js';
 export type { GammaParams } from './distributions/GammaDistribution.js';
 export { LogNormalDistribution } from './distributions/LogNormalDistribution.js';

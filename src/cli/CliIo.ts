@@ -1,5 +1,6 @@
 /** Where the CLI writes; tests pass collectors instead of the process streams. */
 export interface CliWriter {
+  /** Writes `text` as it is (lines end in `\n`). */
   write(text: string): unknown;
   /** True on a terminal: the progress bar is drawn only there. */
   readonly isTTY?: boolean;

@@ -42,6 +42,7 @@ export interface CliBackendEntry {
   readonly name: string;
   /** One line for `--help`. */
   readonly summary: string;
+  /** Imports the backend's module on first use (heavy dependencies load only when chosen). */
   readonly load: () => Promise<CliBackendFactory>;
 }
 

@@ -11,6 +11,7 @@ export type CliCommandRunner = (argv: readonly string[], io: CliIo) => Promise<n
 export interface CliCommandEntry {
   readonly name: string;
   readonly summary: string;
+  /** Imports the sub-command's module when it is run. */
   readonly load: () => Promise<CliCommandRunner>;
 }
 

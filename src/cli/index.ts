@@ -2,6 +2,8 @@
  * `qinfer-rx/cli`: the command line as a library — run it in-process, or plug a backend or a
  * sub-command into it. Kept out of the core barrel because it uses Node's file system and
  * terminal.
+ *
+ * @module qinfer-rx/cli
  */
 export { runCli, EXIT } from './runCli.js';
 export type { RunCliOptions } from './runCli.js';

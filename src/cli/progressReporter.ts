@@ -7,7 +7,9 @@ export type ProgressMode = 'bar' | 'lines' | 'none';
 
 /** Receives progress; `stop()` finishes the display. */
 export interface ProgressReporter {
+  /** Shows `progress` (the bar redraws; plain lines print at every tenth and at the end). */
   update(progress: PerfProgress): void;
+  /** Finishes the display (the last line, or the bar's final state). */
   stop(): void;
 }
 

@@ -1,6 +1,8 @@
 /**
  * qinfer-rx/cluster: engines on other machines through BullMQ on Redis (QInfer's ipyparallel
  * engines). A separate subpath so that importing the core never loads ioredis or bullmq.
+ *
+ * @module qinfer-rx/cluster
  */
 
 // --- client ---

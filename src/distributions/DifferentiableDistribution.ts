@@ -15,6 +15,7 @@ import type { Distribution } from './Distribution.js';
  * ```
  */
 export interface DifferentiableDistribution extends Distribution {
+  /** `∇ log p` at `n` points (row-major `x[i · nRvs + p]`), same layout. */
   gradLogPdf(x: Float64Array, n: number): Float64Array;
 }
 

@@ -24,7 +24,10 @@ const MAX_TRIES = 1000;
  * s.draw(() => rng.uniform()); // ≥ 0
  * ```
  */
-export function truncatedStandardNormal(a: number, b: number): { draw(uniform: () => number): number } {
+export function truncatedStandardNormal(a: number, b: number): {
+  /** One variate on `[a, b]`, from uniforms on [0, 1) drawn by `uniform`. */
+  draw(uniform: () => number): number;
+} {
   // Mirror an interval lying in the upper half: sample −X on [−b, −a].
   const sign = a >= 0 ? -1 : 1;
   const lo = sign > 0 ? a : -b, hi = sign > 0 ? b : -a;

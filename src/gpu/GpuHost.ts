@@ -40,7 +40,7 @@ type State = 'idle' | 'ready' | 'dead' | 'closed';
  * for the call in flight; a hang is caught by a per-call watchdog that kills the host and fails
  * the call the same way. The next call starts a fresh host (`generation` counts them; device
  * state such as a resident cloud does not survive). Calls are served one at a time; bulk data
- * crosses through a {@link SharedFile}. Idle, the host does not keep this process alive; `close()`
+ * crosses through a shared file (`SharedFile`). Idle, the host does not keep this process alive; `close()`
  * ends it and is idempotent.
  *
  * @example

@@ -1,7 +1,9 @@
 /**
  * qinfer-rx/gpu: WebGPU likelihoods and the GPU-resident SMC update (Dawn through npm `webgpu`,
  * run in a child process). A separate subpath so that importing the core never loads Dawn.
- * See docs/gpu.md for getting an adapter on a machine without a GPU (lavapipe) and tolerances.
+ * See the GPU guide (docs/gpu.md in the package) for getting an adapter on a machine without a GPU (lavapipe) and tolerances.
+ *
+ * @module qinfer-rx/gpu
  */
 export { gpuBackend } from './gpuBackend.js';
 export type { GpuBackend, GpuBackendOptions } from './gpuBackend.js';
@@ -15,9 +17,11 @@ export { probeGpu } from './probeGpu.js';
 export type { GpuProbe } from './probeGpu.js';
 export { GpuUnavailableError, GPU_ADAPTER_HELP, GPU_DOCS_URL } from './GpuUnavailableError.js';
 export type { GpuAdapterInfo } from './GpuAdapterInfo.js';
-export type { GpuModel, GpuModelFactory } from './GpuModel.js';
+export type { GpuModel, GpuModelFactory, GpuOffsetForm } from './GpuModel.js';
+export { deviceModel } from './deviceModel.js';
+export type { DeviceModel } from './deviceModel.js';
 export { wgslF32 } from './GpuModel.js';
 export { BUILTIN_GPU_MODELS, gpuModelFor } from './builtinGpuModels.js';
-export { dispatchGrid, WORKGROUP_SIZE, MAX_GROUPS_PER_DIMENSION } from './dispatchGrid.js';
+export { dispatchGrid, WORKGROUP_SIZE, MAX_GROUPS_PER_DIMENSION, WGSL_GROUP_INDEX } from './dispatchGrid.js';
 export { likelihoodShader } from './likelihoodShader.js';
 export type { GpuFaultKind } from './hostProtocol.js';

@@ -3,7 +3,7 @@ import { WORKGROUP_SIZE } from './dispatchGrid.js';
 import { wgslPrelude } from './wgslPrelude.js';
 
 /**
- * WGSL of the likelihood kernel for `model` (QInfer's PyOpenCL example, spec §8, extended to the
+ * WGSL of the likelihood kernel for `model` (QInfer's PyOpenCL example, `qinfer/gpu_models.py`, extended to the
  * outcome axis, phase-exact): one invocation per element of the Cartesian product
  * outcomes × particles × experiments, `idx = (i·nM + j)·nE + k`, writing
  *

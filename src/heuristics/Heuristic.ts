@@ -5,6 +5,7 @@ import type { ExpParams } from '../expparams/ExpParams.js';
  * `next()` returns the next experiment (an `ExpParams` of length 1) from the current posterior.
  */
 export interface Heuristic {
+  /** The next experiment to perform, chosen from the updater's current posterior. */
   next(): ExpParams;
 }
 

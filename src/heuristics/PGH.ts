@@ -8,6 +8,7 @@ import type { Heuristic } from './Heuristic.js';
 /** What PGH needs of an updater: the model and a synchronous draw of particles (`SMCUpdater`). */
 export interface SamplingPosterior {
   readonly model: Model;
+  /** `n` particles drawn from the current posterior with `rng`, `[n, nModelparams]`. */
   sample(n: number, rng: Rng): Matrix;
 }
 

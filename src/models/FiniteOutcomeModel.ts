@@ -25,7 +25,7 @@ export function toOutcomes(outcomes: OutcomesLike): Int32Array {
  * {@link nOutcomes}; this class adds validation, call/simulation counting, inverse-CDF
  * simulation, the no-dynamics time step, distance and experiment cost.
  *
- * Simulation (spec §1.3): for each (repeat r, model j, experiment k) in row-major order draw
+ * Simulation (QInfer's `FiniteOutcomeModel.simulate_experiment`, `qinfer/abstract_model.py`): for each (repeat r, model j, experiment k) in row-major order draw
  * `u ~ U[0,1)` and return the first outcome `o` with `Σ_{i≤o} L_i > u` (0 if none, as QInfer's
  * argmax does under round-off).
  */

@@ -8,7 +8,7 @@ export type OutcomesLike = number | ArrayLike<number>;
 
 /**
  * How a model crosses a thread or machine boundary: its registry name and JSON-able constructor
- * parameters (contract 1: models travel by name, never as code).
+ * parameters (models travel by name, never as code).
  */
 export interface ModelSpec {
   readonly name: string;

@@ -58,7 +58,7 @@ function fmix(h: number): number {
  *
  * Simulation uses the unpoisoned underlying model (so data and likelihood disagree on purpose).
  *
- * Decision (contract 3, parallel = serial): QInfer draws fresh `np.random.normal` noise on every
+ * Decision (a parallel run must equal the serial one): QInfer draws fresh `np.random.normal` noise on every
  * call; here `z` is a deterministic function of `(seed, outcome, the particle's parameters, the
  * experiment's fields)` — a frozen noise field, hashed from their float64 bits (murmur3 mixing,
  * Box–Muller). The same particle and experiment give the same noise on any thread, engine or

@@ -1,7 +1,7 @@
 import type { ExpRecord } from '../expparams/ExpParams.js';
 
 /**
- * One performance record: what a trial learned from experiment `step` (spec §6). Field names
+ * One performance record: what a trial learned from experiment `step` (QInfer's `perf_test` records). Field names
  * follow QInfer's record dtype in camelCase; `experiment` is keyed by the dtype's names
  * (`{ experiment: t }` for scalar experiments, else every experiment field).
  *

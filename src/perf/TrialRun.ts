@@ -42,7 +42,7 @@ function defaultClock(): Clock {
 }
 
 /**
- * One performance-test trial as a step machine (QInfer's `perf_test`, spec §6 step 3): each
+ * One performance-test trial as a step machine (QInfer's `perf_test`, `qinfer/perf_testing.py`, its loop over experiments): each
  * {@link next} runs one experiment in QInfer's exact order and returns its record,
  *
  *   record true → eps = heuristic.next() → d = simulate(true, eps) → time update(d, eps)

@@ -1,7 +1,7 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
 
 /**
- * The loss of one estimate (QInfer's `perf_test`, spec §6): the Q-weighted squared error over
+ * The loss of one estimate (QInfer's `perf_test`, `qinfer/perf_testing.py`): the Q-weighted squared error over
  * the last `n = min(nEst, nTrue)` parameters, the two vectors aligned at the RIGHT
  * (QInfer's `shorten_right`) when the estimation and true models differ in size,
  *

@@ -27,7 +27,7 @@ function shapeOf(width: number): number[] {
 }
 
 /**
- * The record dtype of a performance test (QInfer's `actual_dtype(model, true_model)`, spec §6):
+ * The record dtype of a performance test (QInfer's `actual_dtype(model, true_model)`, `qinfer/perf_testing.py`):
  *
  *   loss f8, resample_count i8, elapsed_time f8, outcome i8, true (f8, nTrue), est (f8, nEst),
  *

@@ -25,7 +25,7 @@ export interface PerfTestRunOptions {
 }
 
 /**
- * One performance-test trial as an Observable (QInfer's `perf_test`, spec §6): it emits one
+ * One performance-test trial as an Observable (QInfer's `perf_test`, `qinfer/perf_testing.py`): it emits one
  * {@link PerfRecord} per experiment as it happens, then completes. Each subscription runs a
  * fresh trial from the same seed (so the same records). Bad options throw a
  * `QinferArgumentError` here; failures while running arrive through the error channel.

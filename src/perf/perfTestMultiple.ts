@@ -39,7 +39,7 @@ function now(): number {
 }
 
 /**
- * Runs `nTrials` independent performance-test trials (QInfer's `perf_test_multiple`, spec §6)
+ * Runs `nTrials` independent performance-test trials (QInfer's `perf_test_multiple`, `qinfer/perf_testing.py`)
  * and emits each trial's result **in completion order**, with at most `concurrency` trials in
  * flight (`mergeMap(trial, concurrency)`; QInfer's in-order collection blocks on the slowest).
  *

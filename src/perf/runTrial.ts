@@ -4,7 +4,7 @@ import type { TrialResult, TrialSpec } from './TrialSpec.js';
 
 /**
  * Runs one performance-test trial to the end, synchronously, on this thread (QInfer's
- * `perf_test`, spec §6): the pure core that every backend (serial, worker pool, cluster engine)
+ * `perf_test`, `qinfer/perf_testing.py`): the pure core that every backend (serial, worker pool, cluster engine)
  * calls. For each of `spec.nExp` experiments it records the true parameters, asks the heuristic
  * for an experiment, simulates the datum from the true model, times `updater.update` alone and
  * records

@@ -32,7 +32,7 @@ export interface TrialSetup {
 }
 
 /**
- * The set-up of one estimation run from data alone (QInfer's `perf_test`, spec §6 steps 1–2),
+ * The set-up of one estimation run from data alone (QInfer's `perf_test`, `qinfer/perf_testing.py`: true parameters, prior, updater and heuristic),
  * shared by the performance trials (`TrialRun`) and the CLI's `estimate`, so both build the
  * same run from the same seed: models and priors through `registry`; the true parameters fixed
  * (`trueModelparams`) or drawn from the true prior with `TRIAL_STREAMS.trueParams`; the updater's

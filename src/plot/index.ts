@@ -2,6 +2,8 @@
  * `qinfer-rx/plot`: vega-lite charts of performance tests and posteriors, rendered to SVG
  * headlessly. vega and vega-lite are optional peer dependencies (`npm i vega vega-lite`), loaded
  * on first render; building a chart specification needs neither.
+ *
+ * @module qinfer-rx/plot
  */
 export type { VegaLiteSpec } from './VegaLiteSpec.js';
 export { renderVegaLiteSvg, PLOT_PEERS } from './renderVegaLiteSvg.js';

@@ -34,7 +34,7 @@ export interface ParallelSimulateOptions {
 }
 
 /**
- * QInfer's `DirectViewParallelizedModel` (spec §7): a derived model that computes the likelihood
+ * QInfer's `DirectViewParallelizedModel` (`qinfer/parallel.py`): a derived model that computes the likelihood
  * of a serial model on the engines of an {@link EngineView} (a worker pool, a cluster).
  *
  * **Why there are two likelihoods.** The engines answer asynchronously, and JavaScript cannot

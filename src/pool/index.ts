@@ -3,6 +3,8 @@
  * particles and results in shared memory. Node only — kept out of the core barrel so that the
  * core bundles for a browser without Node polyfills (a browser uses `webWorkerBackend` from
  * the core instead).
+ *
+ * @module qinfer-rx/pool
  */
 export { createPool } from './createPool.js';
 export type { PoolOptions } from './createPool.js';

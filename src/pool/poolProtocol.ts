@@ -4,7 +4,7 @@ import type { TrialResult, TrialSpec } from '../perf/TrialSpec.js';
 
 /**
  * The messages between a {@link Pool} and its worker threads. Tasks are data only: models travel
- * as `{ name, params }` and are rebuilt from the worker's registry (contract 1); particles and
+ * as `{ name, params }` and are rebuilt from the worker's registry (never sent as code); particles and
  * results live in `SharedArrayBuffer`s that the worker reads and writes in place (posting a view
  * of a shared buffer shares the memory, it does not copy it). Only the small per-call data —
  * outcomes, experiments, chunk bounds — is structured-cloned.

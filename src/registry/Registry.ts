@@ -15,7 +15,7 @@ export type HeuristicFactory = (params: Readonly<Record<string, unknown>>, updat
 /**
  * Names → factories for models, distributions and heuristics: how work described by data
  * (`{ name, params }`) is rebuilt in a worker, an engine process or a performance trial
- * (contract 1: models cross boundaries by name, never as code). A registry is a value, not a
+ * (models cross boundaries by name, never as code). A registry is a value, not a
  * global: create one with {@link builtInRegistry} and add user models with `registerModel`.
  *
  * @example

@@ -30,7 +30,7 @@ export interface LiuWestOptions {
 }
 
 /**
- * The Liu–West resampler (Liu & West 2001; QInfer's `LiuWestResampler`, spec §4):
+ * The Liu–West resampler (Liu & West 2001; QInfer's `LiuWestResampler`, `qinfer/resamplers.py`):
  *
  *   x'_i = a x_{j_i} + (1 − a) μ + h S z_i,   S = sqrtm_psd(C),  z_i ~ N(0, I),
  *

@@ -30,5 +30,6 @@ export interface ResampledCloud {
 
 /** Draws a new, equally weighted cloud from a weighted one (QInfer's `Resampler`). */
 export interface Resampler {
+  /** A new, equally weighted cloud drawn from `dist` with `rng` (invalid particles per `model` handled by the resampler). */
   resample(model: Model, dist: ParticleDistribution, rng: Rng, options?: ResampleOptions): ResampledCloud;
 }

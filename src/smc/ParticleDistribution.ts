@@ -14,7 +14,7 @@ import { centeredCovariance, weightedMean } from '../util/weightedMoments.js';
  * A weighted particle approximation of a distribution (QInfer's `ParticleDistribution`):
  * locations `x` (`[n, d]`, row-major) and weights `w` stored as `|w| / Σ|w|`.
  *
- * Estimates (spec §2, as QInfer computes them; no renormalisation of `w`):
+ * Estimates (as QInfer's `ParticleDistribution` in `qinfer/distributions.py` computes them; no renormalisation of `w`):
  * - `nEss = 1 / Σ w_i²` (+Infinity when all weights are zero; the sum is compensated, so that a
  *   strict threshold test is not decided by summation-order rounding);
  * - `estMean = Σ w_i x_i`;

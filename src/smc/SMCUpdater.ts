@@ -48,7 +48,7 @@ export interface SMCUpdaterOptions extends UpdatePolicyOptions {
 }
 
 /**
- * The sequential Monte Carlo updater (QInfer's `SMCUpdater`, spec §3): a particle approximation
+ * The sequential Monte Carlo updater (QInfer's `SMCUpdater`, `qinfer/smc.py`): a particle approximation
  * of the posterior over model parameters, updated by Bayes' rule for each datum,
  *
  *   w_i ← w_i L_i / N,   L_i = Pr(d | x_i; e),   N = Σ_j w_j L_j,
@@ -64,7 +64,7 @@ export interface SMCUpdaterOptions extends UpdatePolicyOptions {
  * `updatePolicy.ts`, shared with every updater.
  * Per-update work allocates nothing proportional to the particle count except when resampling.
  *
- * Decisions on QInfer's quirks (spec): the normalisation record holds numbers, not length-1
+ * Decisions on QInfer's quirks: the normalisation record holds numbers, not length-1
  * arrays; `eps` of `update` must hold exactly one experiment; the `'reset'` zero-weight policy
  * keeps the fresh uniform weights of the prior draw (QInfer overwrote them with the all-zero
  * update); a likelihood that is NaN, below −1e-12 or above 1 + 1e-12 is an error
@@ -218,7 +218,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     return this.lbuf;
   }
 
-  /** Bayes update for one datum, in QInfer's order (spec §3.2); resamples when needed. */
+  /** Bayes update for one datum, in QInfer's order (`SMCUpdater.update`); resamples when needed. */
   update(outcome: number, eps: ExpParams, checkForResample = true): UpdateResult {
     // A skipped datum ends the update, as in QInfer (no n_ess warning, no resampling).
     const accepted = this.fusedUpdate(outcome, eps) ?? this.applyLikelihood(outcome, eps, this.likelihoodOf(outcome, eps));
@@ -370,7 +370,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     return false;
   }
 
-  /** Resamples now (spec §3.3), with the updater's resampler or the one given. */
+  /** Resamples now (QInfer's `SMCUpdater.resample`), with the updater's resampler or the one given. */
   resample(resampler: Resampler = this.resampler): void {
     if (this.justResampled) warnResampleWithoutData(this.onWarning);
     this.justResampled = true;
@@ -414,12 +414,12 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     }
   }
 
-  /** Posterior weights for each outcome and candidate experiment, without changing the state (spec §3.1). */
+  /** Posterior weights for each outcome and candidate experiment, without changing the state (QInfer's `hypothetical_update`). */
   hypotheticalUpdate(outcomes: ArrayLike<number> | number, eps: ExpParams): HypotheticalUpdate {
     return hypotheticalUpdate(this.model, this._x, this._w, this._n, outcomes, eps);
   }
 
-  /** Expected posterior Q-weighted variance of each candidate experiment (spec §3.4). */
+  /** Expected posterior Q-weighted variance of each candidate experiment (QInfer's `bayes_risk`). */
   bayesRisk(eps: ExpParams): Float64Array {
     return bayesRisk(this.model, this._x, this._w, this._n, eps);
   }

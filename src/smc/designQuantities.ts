@@ -19,7 +19,7 @@ export interface HypotheticalUpdate {
 }
 
 /**
- * QInfer's `hypothetical_update` (spec §3.1): for each outcome `o` and experiment `e`,
+ * QInfer's `SMCUpdater.hypothetical_update` (`qinfer/smc.py`): for each outcome `o` and experiment `e`,
  * `u = w · L[o, :, e]`, `N = Σ_i u_i`, weights `u / N` — where `|N| < eps` the division uses 1,
  * so an impossible outcome gives all-zero weights rather than NaN; `N` itself is returned raw.
  * A likelihood that is NaN or outside `[−1e-12, 1 + 1e-12]` throws `ERR_INVALID_LIKELIHOOD` (so
@@ -62,7 +62,7 @@ export function hypotheticalUpdate(
 }
 
 /**
- * Posterior weights for every outcome of each experiment, QInfer-style (spec §3.4): a
+ * Posterior weights for every outcome of each experiment, QInfer-style (`SMCUpdater.bayes_risk`, `qinfer/smc.py`): a
  * hypothetical update for all outcomes but the last, whose unnormalised weights are
  * `(1 − Σ_o L_o) w` (this assumes the likelihoods sum to one; an impossible last outcome gets zero
  * weights instead of QInfer's 0/0). Returns `[nO, nE, nM]` weights and

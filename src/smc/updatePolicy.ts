@@ -105,7 +105,7 @@ export function checkDatum(model: Model, outcome: number, eps: ExpParams): void 
 export type ZeroWeightAction = 'accept' | 'skip' | 'reset';
 
 /**
- * The zero-weight policies (spec §3.2 step 4): when `N = Σ w_i L_i` is not above `thresh`
+ * The zero-weight policies (QInfer's `SMCUpdater.update`, after the weights are multiplied): when `N = Σ w_i L_i` is not above `thresh`
  * (NaN included), `'error'` throws `ERR_ZERO_WEIGHTS` (details: the outcome and the 0-based
  * index `step` of the datum), `'skip'` skips the datum, `'warn'` warns and accepts, `'reset'`
  * warns and redraws from the prior, `'ignore'` accepts silently. Above the threshold: `'accept'`.

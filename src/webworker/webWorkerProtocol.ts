@@ -28,14 +28,20 @@ export type WorkerLikelihoodReply =
  * {@link webWorkerBackend} uses. A browser's `new Worker(url, { type: 'module' })` is one.
  */
 export interface WorkerLike {
+  /** Sends a task; the buffers in `transfer` move to the worker. */
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  /** Receives the worker's replies. */
   addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  /** Learns that the worker failed (an uncaught error, a script that did not load). */
   addEventListener(type: 'error', listener: (event: { readonly message?: string }) => void): void;
+  /** Stops the worker at once. */
   terminate(): void;
 }
 
 /** The worker's side of the channel: a dedicated worker's global scope (`self`) is one. */
 export interface WorkerScopeLike {
+  /** Sends a reply; the buffers in `transfer` move to the page. */
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  /** Receives tasks. */
   addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
 }
