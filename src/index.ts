@@ -37,7 +37,7 @@ export type { MaybePromise } from './util/maybePromise.js';
 export { formatUncertainty, powerOfTen } from './util/formatUncertainty.js';
 
 // --- models ---
-export type { Model, ModelSpec, OutcomesLike, DifferentiableModel } from './models/Model.js';
+export type { Model, ModelSpec, OutcomesLike, DifferentiableModel, CosSquaredForm } from './models/Model.js';
 export { FiniteOutcomeModel, toOutcomes } from './models/FiniteOutcomeModel.js';
 export { TwoOutcomeModel } from './models/TwoOutcomeModel.js';
 export { pr0ToLikelihoodArray } from './models/pr0ToLikelihoodArray.js';

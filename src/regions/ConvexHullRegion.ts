@@ -47,7 +47,12 @@ export class ConvexHullRegion {
   }
 
   /** The vertices as `[nVertices, d]` rows. */
-  get vertices(): { readonly shape: readonly [number, number]; readonly data: Float64Array; row(i: number): Float64Array } {
+  get vertices(): {
+    readonly shape: readonly [number, number];
+    readonly data: Float64Array;
+    /** Vertex `i` (a view of `data`, length `shape[1]`). */
+    row(i: number): Float64Array;
+  } {
     const d = this.d, data = this.vertexData;
     return { shape: [this.nVertices, d], data, row: (i) => data.subarray(i * d, (i + 1) * d) };
   }
