@@ -17,6 +17,7 @@ export { abortError } from './errors/abortError.js';
 export { importOptionalPeers, isModuleNotFound, missingPeerError } from './errors/optionalPeer.js';
 export { Rng, toRng } from './rng/Rng.js';
 export type { RngLike } from './rng/Rng.js';
+export { fillNormalZiggurat } from './rng/normalZiggurat.js';
 export { deriveSeed } from './rng/deriveSeed.js';
 export { ExpParams, SCALAR_SCHEMA, SCALAR_KEY, recordSchema } from './expparams/ExpParams.js';
 export type { ExpSchema, FieldSpec, FieldType, ExpParamsData, ExpRecord } from './expparams/ExpParams.js';
@@ -30,6 +31,7 @@ export type { RobustSqrtm, SqrtmFallback } from './util/robustSqrtmPsd.js';
 export { logFactorial } from './util/logFactorial.js';
 export { checkCount } from './util/checkCount.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';
+export { centeredCovariance, weightedMean } from './util/weightedMoments.js';
 export { isPromiseLike, thenMaybe } from './util/maybePromise.js';
 export { heapFloat64 } from './util/allocate.js';
 export type { Float64Allocator } from './util/allocate.js';
@@ -141,6 +143,7 @@ export type { Resampler, ResampleOptions, ResampledCloud } from './resamplers/Re
 export { LiuWestResampler, liuWestKernelWidth, liuWestParameters } from './resamplers/LiuWestResampler.js';
 export type { LiuWestOptions, LiuWestParameters } from './resamplers/LiuWestResampler.js';
 export { sortedUniforms, multinomialParents } from './resamplers/sortedUniforms.js';
+export { MultinomialGuide } from './resamplers/multinomialGuide.js';
 
 // --- credible regions ---
 export { convexHull, ConvexHullRegion, HULL_TOLERANCE } from './regions/ConvexHullRegion.js';

@@ -3,11 +3,13 @@ import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
 import { checkCount } from '../util/checkCount.js';
 import type { Model } from '../models/Model.js';
 import type { Rng } from '../rng/Rng.js';
+import { fillNormalZiggurat } from '../rng/normalZiggurat.js';
+import { centeredCovariance, weightedMean } from '../util/weightedMoments.js';
 import type { ParticleDistribution } from '../smc/ParticleDistribution.js';
 import { robustSqrtmPsd } from '../util/robustSqrtmPsd.js';
 import { matrix } from '../util/particles.js';
 import type { ResampledCloud, ResampleOptions, Resampler } from './Resampler.js';
-import { multinomialParents } from './sortedUniforms.js';
+import { MultinomialGuide } from './multinomialGuide.js';
 
 /** Options of {@link LiuWestResampler} (QInfer's defaults). */
 export interface LiuWestOptions {
@@ -23,7 +25,7 @@ export interface LiuWestOptions {
   zeroCovComp?: number;
   /** Particle count of the new cloud (default: that of the old one). */
   defaultNParticles?: number;
-  /** Fills `out` with standard normals (default `rng.normal()`); injectable for tests. */
+  /** Fills `out` with standard normals (default: the ziggurat, `fillNormalZiggurat`); injectable for tests. */
   kernel?: (out: Float64Array, rng: Rng) => void;
   /** Where ResamplerWarnings go. */
   onWarning?: WarningSink;
@@ -34,9 +36,18 @@ export interface LiuWestOptions {
  *
  *   x'_i = a x_{j_i} + (1 − a) μ + h S z_i,   S = sqrtm_psd(C),  z_i ~ N(0, I),
  *
- * with parents `j_i` drawn with probability `w` (multinomial, in O(n) from sorted uniforms: no
- * sorting), `μ`, `C` the weighted mean and covariance. With `a² + h² = 1` the new cloud keeps
- * the mean and covariance in expectation. All new weights are `1/n`.
+ * with parents `j_i = searchsorted(cumsum(w), u_i)` drawn with probability `w` (multinomial, as
+ * QInfer, in O(1) per draw by a guide table: {@link MultinomialGuide}), `μ`, `C` the weighted mean
+ * and covariance. With `a² + h² = 1` the new cloud keeps the mean and covariance in expectation.
+ * All new weights are `1/n`.
+ *
+ * Cost: the normals are written into the new cloud and turned into particles in place, and every
+ * other buffer (running sum, guide table, parents, uniforms, retry rows) is scratch owned by the
+ * resampler and reused, so a call allocates the new cloud and nothing else proportional to n —
+ * and not even that when the caller hands buffers for it (`into`, as the updater's fused cloud
+ * does).
+ * Random stream: n uniforms (parents), then the kernel's n·d normals, then per retry round the
+ * normals of the invalid rows.
  *
  * Decisions on QInfer's quirks: a particle that is invalid after a round is redrawn around its
  * OWN shrunk parent `m_i` (QInfer reuses the first rows of `m`, a bug); after `maxiter` rounds
@@ -67,6 +78,14 @@ export class LiuWestResampler implements Resampler {
   readonly defaultNParticles: number | undefined;
   private readonly kernel: (out: Float64Array, rng: Rng) => void;
   private readonly onWarning: WarningSink;
+  // Scratch reused across calls (never part of a returned cloud).
+  private readonly guide = new MultinomialGuide();
+  private parents = new Int32Array(0);
+  private f64 = new Float64Array(0);
+  private cov = new Float64Array(0);
+  private mean = new Float64Array(0);
+  private covWork = new Float64Array(0);
+  private readonly todo: Int32Array[] = [new Int32Array(0), new Int32Array(0)];
 
   constructor(options: LiuWestOptions = {}) {
     const p = liuWestParameters(options);
@@ -77,7 +96,7 @@ export class LiuWestResampler implements Resampler {
     this.zeroCovComp = p.zeroCovComp;
     if (options.defaultNParticles !== undefined) checkCount(options.defaultNParticles, 'defaultNParticles');
     this.defaultNParticles = options.defaultNParticles;
-    this.kernel = options.kernel ?? ((out, rng) => rng.fillNormal(out));
+    this.kernel = options.kernel ?? ((out, rng) => void fillNormalZiggurat(rng, out));
     this.onWarning = options.onWarning ?? ignoreWarnings;
   }
 
@@ -85,48 +104,76 @@ export class LiuWestResampler implements Resampler {
     const d = dist.nRvs;
     const n = options.nParticles ?? this.defaultNParticles ?? dist.nParticles;
     checkCount(n, 'nParticles');
-    const mu = options.precomputedMean ?? dist.estMean();
+    const mu = options.precomputedMean ?? weightedMean(dist.locations, dist.particleWeights, dist.nParticles, d, this.meanBuffer(d));
     if (mu.length !== d || (options.precomputedCov !== undefined && options.precomputedCov.length !== d * d)) {
       throw new QinferArgumentError('ERR_SHAPE', `precomputed mean/covariance must have ${d} / ${d * d} values`);
     }
     if (!mu.every(Number.isFinite)) throw new QinferError('ERR_RESAMPLER', 'the mean of the particle cloud is not finite', { details: { mean: Array.from(mu) } });
     // Two-pass covariance: identical particles give exactly 0 (QInfer's one-pass estimate can
     // round to ±1e-17 there, and a negative one would collapse the cloud instead of the fallback).
-    const C = options.precomputedCov ?? dist.estCovarianceCentered();
+    const C = options.precomputedCov ?? centeredCovariance(dist.locations, dist.particleWeights, dist.nParticles, d, this.covBuffer(d), this.covWork);
     const hS = liuWestKernelWidth(C, d, this, this.onWarning);
     const a = this.a, x = dist.locations, w = dist.particleWeights;
-    const parents = multinomialParents(w, n, rng);
-    // m_i = a x_{j_i} + (1 − a) μ
-    const m = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) {
-      const o = parents[i]! * d;
-      for (let p = 0; p < d; p++) m[i * d + p] = a * x[o + p]! + (1 - a) * mu[p]!;
-    }
-    // First round: every particle at once, validated in place (no copies).
+    // Parents j_i = searchsorted(cumsum(w), u_i) by a guide table (O(1) per draw, no sort); the
+    // kernel's normals z_i are written into the new cloud, then turned in place into
+    // x'_i = a x_{j_i} + (1 − a) μ + h S z_i in the same pass that draws the parents.
+    this.guide.prepare(w, dist.nParticles);
+    const u = this.scratchF64(n);
+    rng.fillUniform(u, 0, n);
+    const parents = this.parents.length >= n ? this.parents : (this.parents = new Int32Array(n));
+    const into = options.into;
     const allocate = options.allocate ?? ((k: number) => new Float64Array(k));
-    const out = allocate(n * d);
-    const z = new Float64Array(n * d);
-    this.kernel(z, rng);
-    jitter(m, hS, z, out, d, null, n);
+    const out = into !== undefined && into.locations.length >= n * d ? into.locations.subarray(0, n * d) : allocate(n * d);
+    this.kernel(out, rng);
+    drawShrinkJitter(this.guide, u, parents, x, mu, a, hS, out, d, n);
     if (this.postselect) {
-      let valid = model.areModelsValid(matrix(out, n, d));
-      let todo = invalidRows(valid, null, n);
-      // Later rounds: only the invalid particles, each redrawn around its OWN m_i.
-      for (let iter = 1; todo.length > 0; iter++) {
+      let todo = invalidRows(model.areModelsValid(matrix(out, n, d)), null, n, this.todoBuffer(n, 0));
+      let k = todo.length;
+      // Later rounds: only the invalid particles, each redrawn around its OWN parent.
+      for (let iter = 1, side = 1; k > 0; iter++, side ^= 1) {
         if (iter >= this.maxiter) {
-          this.onWarning({ category: 'resampler', message: `Liu-West resampling failed to find valid models for ${todo.length} particles within ${this.maxiter} iterations.` });
+          this.onWarning({ category: 'resampler', message: `Liu-West resampling failed to find valid models for ${k} particles within ${this.maxiter} iterations.` });
           break;
         }
-        const k = todo.length;
-        this.kernel(z.subarray(0, k * d), rng);
-        const cand = new Float64Array(k * d);
-        jitter(m, hS, z, cand, d, todo, k);
-        valid = model.areModelsValid(matrix(cand, k, d));
+        const cand = this.scratchF64(k * d).subarray(0, k * d);
+        this.kernel(cand, rng);
+        shrinkAndJitter(x, parents, mu, a, hS, cand, d, todo, k);
+        const valid = model.areModelsValid(matrix(cand, k, d));
         for (let r = 0; r < k; r++) for (let p = 0; p < d; p++) out[todo[r]! * d + p] = cand[r * d + p]!;
-        todo = invalidRows(valid, todo, k);
+        todo = invalidRows(valid, todo, k, this.todoBuffer(k, side));
+        k = todo.length;
       }
     }
-    return { locations: out, weights: allocate(n).fill(1 / n), nParticles: n };
+    const weights = into !== undefined && into.weights.length >= n ? into.weights.subarray(0, n) : allocate(n);
+    return { locations: out, weights: weights.fill(1 / n), nParticles: n };
+  }
+
+  /** The reused mean buffer (length d). */
+  private meanBuffer(d: number): Float64Array {
+    if (this.mean.length !== d) this.mean = new Float64Array(d);
+    return this.mean;
+  }
+
+  /** The reused `d × d` covariance buffer. */
+  private covBuffer(d: number): Float64Array {
+    if (this.cov.length !== d * d) {
+      this.cov = new Float64Array(d * d);
+      this.covWork = new Float64Array(2 * d);
+    }
+    return this.cov;
+  }
+
+  /** A reused float64 scratch buffer of at least `len` values. */
+  private scratchF64(len: number): Float64Array {
+    if (this.f64.length < len) this.f64 = new Float64Array(Math.max(len, 2 * this.f64.length));
+    return this.f64;
+  }
+
+  /** One of two reused row-index buffers (rounds alternate, reading one and writing the other). */
+  private todoBuffer(len: number, side: number): Int32Array {
+    const cur = this.todo[side]!;
+    if (cur.length >= len) return cur;
+    return (this.todo[side] = new Int32Array(len));
   }
 }
 
@@ -192,29 +239,48 @@ export function liuWestKernelWidth(C: Float64Array, d: number, p: Pick<LiuWestPa
   return r.S.map((s) => s * p.h);
 }
 
-/** `dst[r] = m[rows[r]] + hS · z[r]` for `r < k` (`rows` null: the identity). */
-function jitter(m: Float64Array, hS: Float64Array, z: Float64Array, dst: Float64Array, d: number, rows: Int32Array | null, k: number): void {
+/** The first round: `parents[i] = guide.draw(u[i])`, then {@link shrinkAndJitter} of row i, fused. */
+function drawShrinkJitter(guide: MultinomialGuide, u: Float64Array, parents: Int32Array, x: Float64Array, mu: Float64Array, a: number, hS: Float64Array, dst: Float64Array, d: number, n: number): void {
   if (d === 1) {
-    const h = hS[0]!;
-    for (let r = 0; r < k; r++) dst[r] = m[rows === null ? r : rows[r]!]! + h * z[r]!;
+    const h = hS[0]!, c = (1 - a) * mu[0]!;
+    for (let i = 0; i < n; i++) {
+      const j = guide.draw(u[i]!);
+      parents[i] = j;
+      dst[i] = a * x[j]! + c + h * dst[i]!;
+    }
     return;
   }
+  for (let i = 0; i < n; i++) parents[i] = guide.draw(u[i]!);
+  shrinkAndJitter(x, parents, mu, a, hS, dst, d, null, n);
+}
+
+/**
+ * In place: `dst[r] ← a x_{j} + (1 − a) μ + hS · dst[r]` for `r < k`, with `j = parents[i]`,
+ * `i = rows[r]` (`rows` null: `i = r`), and `dst[r]` holding the normals `z` on entry.
+ */
+function shrinkAndJitter(x: Float64Array, parents: Int32Array, mu: Float64Array, a: number, hS: Float64Array, dst: Float64Array, d: number, rows: Int32Array | null, k: number): void {
+  const b = 1 - a;
+  if (d === 1) {
+    const h = hS[0]!, c = b * mu[0]!;
+    if (rows === null) for (let r = 0; r < k; r++) dst[r] = a * x[parents[r]!]! + c + h * dst[r]!;
+    else for (let r = 0; r < k; r++) dst[r] = a * x[parents[rows[r]!]!]! + c + h * dst[r]!;
+    return;
+  }
+  const z = new Float64Array(d);
   for (let r = 0; r < k; r++) {
-    const i = rows === null ? r : rows[r]!;
+    const o = parents[rows === null ? r : rows[r]!]! * d, row = r * d;
+    for (let q = 0; q < d; q++) z[q] = dst[row + q]!;
     for (let p = 0; p < d; p++) {
       let s = 0;
-      for (let q = 0; q < d; q++) s += hS[p * d + q]! * z[r * d + q]!;
-      dst[r * d + p] = m[i * d + p]! + s;
+      for (let q = 0; q < d; q++) s += hS[p * d + q]! * z[q]!;
+      dst[row + p] = a * x[o + p]! + b * mu[p]! + s;
     }
   }
 }
 
-/** The particle indices whose `valid` flag is 0 (`rows[r]` for row r, or r itself). */
-function invalidRows(valid: Uint8Array, rows: Int32Array | null, k: number): Int32Array {
+/** The particle indices whose `valid` flag is 0 (`rows[r]` for row r, or r itself), written into `buf`. */
+function invalidRows(valid: Uint8Array, rows: Int32Array | null, k: number, buf: Int32Array): Int32Array {
   let c = 0;
-  for (let r = 0; r < k; r++) if (valid[r] === 0) c++;
-  const out = new Int32Array(c);
-  c = 0;
-  for (let r = 0; r < k; r++) if (valid[r] === 0) out[c++] = rows === null ? r : rows[r]!;
-  return out;
+  for (let r = 0; r < k; r++) if (valid[r] === 0) buf[c++] = rows === null ? r : rows[r]!;
+  return buf.subarray(0, c);
 }
