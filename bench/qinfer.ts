@@ -38,7 +38,12 @@ import {
   UniformDistribution,
   type PerfTestOptions,
 } from '../src/index.js';
-import { median } from './timing.js';
+
+/** The median (the mean of the middle two for an even count: not the upper one, which would flatter a ratio). */
+function median(a: readonly number[]): number {
+  const s = [...a].sort((p, q) => p - q), m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
@@ -65,27 +70,35 @@ const perfOptions = (nParticles: number, nExp: number): PerfTestOptions => ({
 
 interface Timing {
   seconds: number;
+  /** CPU time of the process over the same span (all its threads: JIT and GC threads count too). */
+  cpu: number;
   resamples: number;
+}
+
+/** Wall and CPU seconds since `t0`/`c0` (from `performance.now()` and `process.cpuUsage()`). */
+function since(t0: number, c0: NodeJS.CpuUsage): { seconds: number; cpu: number } {
+  const c = process.cpuUsage(c0);
+  return { seconds: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
 }
 
 /** perf_test_multiple through the public pipeline (serial apply, concurrency 1). */
 async function rxPerf(trials: number, nParticles: number, nExp: number, seed: number): Promise<Timing> {
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = process.cpuUsage();
   const table = await lastValueFrom(perfTestMultiple(trials, perfOptions(nParticles, nExp), { seed, registry }).pipe(toPerformanceTable(trials)));
-  const seconds = (performance.now() - t0) / 1000;
+  const t = since(t0, c0);
   if (table.nValid !== trials) throw new Error(`${trials - table.nValid} trials failed`);
   let rs = 0;
   for (let k = 0; k < trials; k++) rs += table.resampleCount[k * nExp + nExp - 1]!;
-  return { seconds, resamples: rs / trials };
+  return { ...t, resamples: rs / trials };
 }
 
 /** The same trials as a bare runTrial loop on this thread (the core, no RxJS). */
 function coreLoop(trials: number, nParticles: number, nExp: number, seed: number): Timing {
   const options = perfOptions(nParticles, nExp);
   let rs = 0;
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = process.cpuUsage();
   for (let k = 0; k < trials; k++) rs += runTrial({ ...options, index: k, seed: deriveSeed(seed, k) }, registry).resampleCount[nExp - 1]!;
-  return { seconds: (performance.now() - t0) / 1000, resamples: rs / trials };
+  return { ...since(t0, c0), resamples: rs / trials };
 }
 
 /** One updater, 200 ExpSparse data from ω = 0.42; the update calls alone are timed. */
@@ -95,15 +108,17 @@ function wholeRun(n: number, nExp: number, seed: number): Timing {
   const h = new ExpSparseHeuristic(up);
   const sim = new Rng(seed + 1);
   const truth = [[0.42]];
-  let ms = 0;
+  let seconds = 0, cpu = 0;
   for (let k = 0; k < nExp; k++) {
     const eps = h.next();
     const d = model.simulateExperiment(truth, eps, sim).data[0]!;
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     up.update(d, eps);
-    ms += performance.now() - t0;
+    const t = since(t0, c0);
+    seconds += t.seconds;
+    cpu += t.cpu;
   }
-  return { seconds: ms / 1000, resamples: up.resampleCount };
+  return { seconds, cpu, resamples: up.resampleCount };
 }
 
 /** The QInfer child: one JSON request per line, one reply per line. */
@@ -139,7 +154,7 @@ class QInfer {
     await this.version;
     this.child.stdin.write(`${JSON.stringify(req)}\n`);
     const r = await this.read();
-    return { seconds: Number(r.seconds), resamples: Number(r.resamples) };
+    return { seconds: Number(r.seconds), cpu: Number(r.cpu), resamples: Number(r.resamples) };
   }
 
   close(): void {
@@ -152,6 +167,7 @@ interface Row {
   rx: number[];
   qi: number[];
   ratios: number[];
+  cpuRatios: number[];
   rxResamples: number;
   qiResamples: number;
 }
@@ -161,7 +177,7 @@ const fmt = (s: number): string => (Number.isNaN(s) ? '—' : s >= 1 ? `${s.toFi
 
 /** Runs `rx` and `qi` back to back for `rounds` rounds (alternating the order) and records a row. */
 async function compare(workload: string, rounds: number, rx: (round: number) => Promise<Timing> | Timing, qi: ((round: number) => Promise<Timing>) | undefined): Promise<void> {
-  const row: Row = { workload, rx: [], qi: [], ratios: [], rxResamples: NaN, qiResamples: NaN };
+  const row: Row = { workload, rx: [], qi: [], ratios: [], cpuRatios: [], rxResamples: NaN, qiResamples: NaN };
   for (let r = 0; r < rounds; r++) {
     let a: Timing, b: Timing | undefined;
     if (r % 2 === 1 && qi !== undefined) {
@@ -177,6 +193,7 @@ async function compare(workload: string, rounds: number, rx: (round: number) => 
       row.qi.push(b.seconds);
       row.qiResamples = b.resamples;
       row.ratios.push(b.seconds / a.seconds);
+      row.cpuRatios.push(b.cpu / a.cpu);
     }
   }
   rows.push(row);
@@ -221,16 +238,19 @@ if (only.has('perf')) {
 }
 qinfer?.close();
 
-const head = ['workload', 'qinfer-rx', 'QInfer', 'QInfer / qinfer-rx', 'resamples (rx / QInfer)', 'rounds'];
+const head = ['workload', 'qinfer-rx', 'QInfer', 'QInfer / qinfer-rx', 'CPU-time ratio', 'resamples (rx / QInfer)', 'rounds'];
 const table = rows.map((r) => [
   r.workload,
   fmt(median(r.rx)),
   r.qi.length > 0 ? fmt(median(r.qi)) : '—',
   r.ratios.length > 0 ? `${median(r.ratios).toFixed(2)}×  (${r.ratios.map((x) => x.toFixed(2)).join(', ')})` : '—',
+  r.cpuRatios.length > 0 ? `${median(r.cpuRatios).toFixed(2)}×` : '—',
   `${r.rxResamples.toFixed(1)} / ${Number.isNaN(r.qiResamples) ? '—' : r.qiResamples.toFixed(1)}`,
   String(r.rx.length),
 ]);
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
 console.log('\n' + head.map((h, i) => h.padEnd(widths[i]!)).join('  '));
 for (const t of table) console.log(t.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
-console.log('\nTimes are medians over the rounds; the ratio is the median of the per-round ratios (each round runs both sides back to back).');
+console.log('\nTimes are wall-clock medians over the rounds; the ratio is the median of the per-round ratios (each round runs both');
+console.log('sides back to back). The CPU-time ratio divides the processes\' CPU times over the same spans: it leaves out the time a');
+console.log('loaded machine takes either process off the CPU (qinfer-rx\'s includes its JIT and GC threads, so it is conservative).');

@@ -10,6 +10,13 @@ import { robustSqrtmPsd } from '../util/robustSqrtmPsd.js';
 import { matrix } from '../util/particles.js';
 import type { ResampledCloud, ResampleOptions, Resampler } from './Resampler.js';
 import { MultinomialGuide } from './multinomialGuide.js';
+import { multinomialParents } from './sortedUniforms.js';
+
+/**
+ * Up to this many particles (old and new) the parents come from the guide table in random order
+ * (its tables and the cloud stay in cache); beyond, from sorted uniforms in index order.
+ */
+const GUIDE_MAX = 1 << 15;
 
 /** Options of {@link LiuWestResampler} (QInfer's defaults). */
 export interface LiuWestOptions {
@@ -37,7 +44,9 @@ export interface LiuWestOptions {
  *   x'_i = a x_{j_i} + (1 − a) μ + h S z_i,   S = sqrtm_psd(C),  z_i ~ N(0, I),
  *
  * with parents `j_i = searchsorted(cumsum(w), u_i)` drawn with probability `w` (multinomial, as
- * QInfer, in O(1) per draw by a guide table: {@link MultinomialGuide}), `μ`, `C` the weighted mean
+ * QInfer, in O(1) per draw by a guide table, {@link MultinomialGuide}, up to 32768 particles;
+ * beyond, from sorted uniforms in one merge pass, {@link multinomialParents}, which reads the
+ * old cloud in order instead of missing the cache at every draw), `μ`, `C` the weighted mean
  * and covariance. With `a² + h² = 1` the new cloud keeps the mean and covariance in expectation.
  * All new weights are `1/n`.
  *
@@ -46,8 +55,8 @@ export interface LiuWestOptions {
  * resampler and reused, so a call allocates the new cloud and nothing else proportional to n —
  * and not even that when the caller hands buffers for it (`into`, as the updater's fused cloud
  * does).
- * Random stream: n uniforms (parents), then the kernel's n·d normals, then per retry round the
- * normals of the invalid rows.
+ * Random stream: the parents' uniforms (n, or n + 1 for sorted uniforms), then the kernel's n·d
+ * normals, then per retry round the normals of the invalid rows.
  *
  * Decisions on QInfer's quirks: a particle that is invalid after a round is redrawn around its
  * OWN shrunk parent `m_i` (QInfer reuses the first rows of `m`, a bug); after `maxiter` rounds
@@ -117,15 +126,23 @@ export class LiuWestResampler implements Resampler {
     // Parents j_i = searchsorted(cumsum(w), u_i) by a guide table (O(1) per draw, no sort); the
     // kernel's normals z_i are written into the new cloud, then turned in place into
     // x'_i = a x_{j_i} + (1 − a) μ + h S z_i in the same pass that draws the parents.
-    this.guide.prepare(w, dist.nParticles);
-    const u = this.scratchF64(n);
-    rng.fillUniform(u, 0, n);
     const parents = this.parents.length >= n ? this.parents : (this.parents = new Int32Array(n));
     const into = options.into;
     const allocate = options.allocate ?? ((k: number) => new Float64Array(k));
     const out = into !== undefined && into.locations.length >= n * d ? into.locations.subarray(0, n * d) : allocate(n * d);
-    this.kernel(out, rng);
-    drawShrinkJitter(this.guide, u, parents, x, mu, a, hS, out, d, n);
+    if (dist.nParticles <= GUIDE_MAX && n <= GUIDE_MAX) {
+      this.guide.prepare(w, dist.nParticles);
+      const u = this.scratchF64(n);
+      rng.fillUniform(u, 0, n);
+      this.kernel(out, rng);
+      drawShrinkJitter(this.guide, u, parents, x, mu, a, hS, out, d, n);
+    } else {
+      // Beyond the caches, parents in random order would miss at every gather: sorted ones
+      // (exponential spacings, one merge pass) read the old cloud in order.
+      multinomialParents(w, n, rng, parents, this.scratchF64(n));
+      this.kernel(out, rng);
+      shrinkAndJitter(x, parents, mu, a, hS, out, d, null, n);
+    }
     if (this.postselect) {
       let todo = invalidRows(model.areModelsValid(matrix(out, n, d)), null, n, this.todoBuffer(n, 0));
       let k = todo.length;

@@ -45,9 +45,8 @@ export function sortedUniforms(n: number, rng: Rng, out: Float64Array = new Floa
  * multinomialParents(Float64Array.of(0.5, 0, 0.5), 4, new Rng(1)); // e.g. Int32Array [0, 0, 2, 2]
  * ```
  */
-export function multinomialParents(w: Float64Array, m: number, rng: Rng): Int32Array {
-  const u = sortedUniforms(m, rng);
-  const parents = new Int32Array(m);
+export function multinomialParents(w: Float64Array, m: number, rng: Rng, parents: Int32Array = new Int32Array(m), scratch?: Float64Array): Int32Array {
+  const u = sortedUniforms(m, rng, scratch !== undefined && scratch.length >= m ? scratch : new Float64Array(m));
   let j = 0, cdf = w[0] ?? 0;
   let last = w.length - 1;
   while (last > 0 && !(w[last]! > 0)) last--;
