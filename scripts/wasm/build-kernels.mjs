@@ -18,7 +18,7 @@ import wabtInit from 'wabt';
 
 // The constants of src/util/cosSquared.ts, as written there.
 const PI_A = '3.141592025756836', PI_B = '6.278328328335192e-7', PI_C = '1.2446744343793227e-13', INV_PI = '0.3183098861837907';
-const LIMIT = '4e9';
+const LIMIT = '1.3e10'; // as cosSquared's LIMIT
 const C = ['1', '-0.5', '0.041666666666666664', '-0.001388888888888889', '2.48015873015873e-5', '-2.755731922398589e-7',
   '2.08767569878681e-9', '-1.1470745597729725e-11', '4.779477332387385e-14', '-1.5619206968586225e-16', '4.110317623312165e-19'];
 const TOL = '1e-12'; // LIKELIHOOD_TOLERANCE

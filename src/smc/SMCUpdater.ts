@@ -229,7 +229,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
    * {@link applyLikelihood} for a model with a {@link Model.cosSquaredForm}, in two passes of the
    * WebAssembly kernels over the cloud kept in their memory (see {@link FusedCloud}); the same
    * numbers, checks, policies and warnings. Undefined when it does not apply (the caller takes
-   * the JavaScript path); a datum the kernel cannot take (|t(ω − ω₋)/2| ≥ 4e9, a likelihood out
+   * the JavaScript path); a datum the kernel cannot take (|t(ω − ω₋)/2| ≥ 1.3e10, a likelihood out
    * of range) is redone in JavaScript without counting the model's calls twice.
    */
   private fusedUpdate(outcome: number, eps: ExpParams): boolean | undefined {

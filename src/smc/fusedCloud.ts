@@ -82,7 +82,7 @@ export class FusedCloud {
 
   /**
    * `v_i = w_i L_i` in the kernels' scratch; returns `N = Σ v_i` (compensated, index order), or
-   * NaN when the JavaScript path must redo the datum (|h (x − off)| ≥ 4e9, where cos² needs
+   * NaN when the JavaScript path must redo the datum (|h (x − off)| ≥ 1.3e10, where cos² needs
    * `Math.cos`, or a likelihood outside [−1e-12, 1 + 1e-12]). See {@link clipped}.
    */
   weigh(form: CosSquaredForm, outcome: number): number {
