@@ -88,7 +88,8 @@ export interface Model {
    * Optional, for the updater's fused kernel: when the likelihood of `outcome` at the single
    * experiment `eps` is `cos²(h (x₀ − off))` (outcome 0) or `1 − cos²(h (x₀ − off))` (outcome 1),
    * evaluated exactly as `cosSquared` evaluates it with `h (x₀ − off) = t (x₀ − off) / 2`, returns
-   * `{ h, off }` and counts the `nM` likelihood values the kernel computes; else undefined.
+   * `{ h, off }` (an object the model may reuse at its next call) and counts the `nM` likelihood
+   * values the kernel computes; else undefined.
    */
   cosSquaredForm?(outcome: number, eps: ExpParams, nM: number): CosSquaredForm | undefined;
 }

@@ -39,6 +39,7 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
   readonly nModelparams = 1;
   readonly expparamsSchema: ExpSchema = INVERSION_SCHEMA;
   readonly minFreq: number;
+  private readonly form = { h: 0, off: 0 };
 
   constructor(options: SimpleInversionOptions = {}) {
     super();
@@ -82,6 +83,7 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
    * Undefined for several experiments, an outcome above 1, a `t` beyond (1e-290, 1e290), a
    * non-finite `ω₋`, or a
    * subclass that replaces the likelihood kernel (its own kernel must then run). Counts `nM` calls.
+   * The object returned is reused by the next call (an update allocates nothing).
    */
   cosSquaredForm(outcome: number, eps: ExpParams, nM: number): CosSquaredForm | undefined {
     const own = SimpleInversionModel.prototype;
@@ -92,7 +94,10 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
     const at = Math.abs(t);
     if (!(at === 0 || (at > 1e-290 && at < 1e290)) || !Number.isFinite(off)) return undefined;
     this._callCount += nM;
-    return { h: t / 2, off };
+    const form = this.form;
+    form.h = t / 2;
+    form.off = off;
+    return form;
   }
 
   pr0Into(x: Float64Array, nM: number, eps: ExpParams, out: Float64Array, start = 0, end = nM): void {

@@ -23,6 +23,11 @@ import { posteriorMarginal, type PosteriorMarginalOptions } from './posteriorMar
 
 export type { ZeroWeightPolicy } from './updatePolicy.js';
 
+// The three outcomes of an update, shared (frozen) so that an update allocates nothing.
+const RESAMPLED: UpdateResult = Object.freeze({ accepted: true, resampled: true });
+const ACCEPTED: UpdateResult = Object.freeze({ accepted: true, resampled: false });
+const SKIPPED: UpdateResult = Object.freeze({ accepted: false, resampled: false });
+
 /** Options of {@link SMCUpdater} (QInfer's constructor arguments, camel-cased). */
 export interface SMCUpdaterOptions extends UpdatePolicyOptions {
   /** The generator of every random draw (prior, resampling); a number seeds a new one. Default seed 0. */
@@ -222,7 +227,8 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
   update(outcome: number, eps: ExpParams, checkForResample = true): UpdateResult {
     // A skipped datum ends the update, as in QInfer (no n_ess warning, no resampling).
     const accepted = this.fusedUpdate(outcome, eps) ?? this.applyLikelihood(outcome, eps, this.likelihoodOf(outcome, eps));
-    return { accepted, resampled: accepted && checkForResample && this.resampleIfNeeded(this.lastNEss, this.resampler, this.resampleThresh) };
+    const resampled = accepted && checkForResample && this.resampleIfNeeded(this.lastNEss, this.resampler, this.resampleThresh);
+    return resampled ? RESAMPLED : accepted ? ACCEPTED : SKIPPED;
   }
 
   /**
@@ -324,6 +330,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
    */
   private afterSum(N: number, clipped: boolean, outcome: number, eps: ExpParams): boolean | undefined {
     if (clipped) warnClippedLikelihood(this.onWarning);
+    if (N > this.zeroWeightThresh) return undefined; // the common case, without building the details
     const action = zeroWeightAction(N, this, this.onWarning, { outcome, step: this.dataRecord.length - 1 });
     if (action === 'skip') return false;
     if (action === 'reset') {
