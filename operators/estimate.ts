@@ -6,7 +6,7 @@ import type { Model } from '../src/models/Model.js';
 import type { Resampler } from '../src/resamplers/Resampler.js';
 import { toRng, type RngLike } from '../src/rng/Rng.js';
 import type { ExperimentSource } from '../src/smc/estimationStep.js';
-import { SimulatedSystem } from '../src/smc/SimulatedSystem.js';
+import { checkTrueParams, SimulatedSystem } from '../src/smc/SimulatedSystem.js';
 import type { Updater } from '../src/smc/Updater.js';
 import type { EstimationStep } from './EstimationStep.js';
 import { experiment } from './experiment.js';
@@ -82,6 +82,7 @@ export function estimate<U extends Updater>(options: EstimateOptions<U>): Observ
     throw new QinferArgumentError('ERR_ARGUMENT', 'estimate(): a device updater computes its own likelihood; give no backend');
   }
   const trueModel = options.trueModel ?? updater.model;
+  checkTrueParams(trueParams, trueModel.name);
   return defer(() => {
     const system = SimulatedSystem.fromRoot(trueModel, trueParams, toRng(options.rng ?? 1));
     const steps = [

@@ -30,6 +30,7 @@ export { robustSqrtmPsd } from './util/robustSqrtmPsd.js';
 export type { RobustSqrtm, SqrtmFallback } from './util/robustSqrtmPsd.js';
 export { logFactorial } from './util/logFactorial.js';
 export { checkCount } from './util/checkCount.js';
+export { checkMemory, checkMemoryLimit, DEFAULT_MEMORY_LIMIT, formatBytes, likelihoodBytes, particleCloudBytes } from './util/memoryBudget.js';
 export { compensatedDot, neumaierError } from './util/compensatedSum.js';
 export { centeredCovariance, weightedMean } from './util/weightedMoments.js';
 export { isPromiseLike, thenMaybe } from './util/maybePromise.js';
@@ -125,7 +126,8 @@ export {
 export type { UpdatePolicy, UpdatePolicyOptions, ZeroWeightAction, ZeroWeightPolicy } from './smc/updatePolicy.js';
 export { chooseExperiment, experimentChooser, localLikelihood, resampleStep, stepEstimates, updateStep } from './smc/estimationStep.js';
 export type { ExperimentSource } from './smc/estimationStep.js';
-export { SimulatedSystem } from './smc/SimulatedSystem.js';
+export { checkTrueParams, SimulatedSystem } from './smc/SimulatedSystem.js';
+export { modelError } from './models/modelError.js';
 export type { SystemStreams } from './smc/SimulatedSystem.js';
 export { smcUpdaterFactory } from './smc/updaterFactory.js';
 export type { UpdaterArgs, UpdaterFactory } from './smc/updaterFactory.js';
@@ -166,8 +168,8 @@ export { EnsembleHeuristic } from './heuristics/EnsembleHeuristic.js';
 export { registerBuiltinHeuristics } from './heuristics/registerBuiltinHeuristics.js';
 
 // --- registry ---
-export { Registry } from './registry/Registry.js';
-export type { ModelFactory, DistributionFactory, HeuristicFactory } from './registry/Registry.js';
+export { checkParamNames, Registry } from './registry/Registry.js';
+export type { ModelFactory, DistributionFactory, HeuristicFactory, RegistrationOptions, RegistryKind } from './registry/Registry.js';
 export { builtInRegistry } from './registry/builtInRegistry.js';
 
 // --- backends ---
@@ -185,12 +187,12 @@ export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './p
 export { runTrial } from './perf/runTrial.js';
 export { TrialRun } from './perf/TrialRun.js';
 export type { TrialRunOptions, TrialRunUpdaterOptions } from './perf/TrialRun.js';
-export { trialSetup } from './perf/trialSetup.js';
+export { estimateTrialBytes, trialSetup } from './perf/trialSetup.js';
 export type { TrialSetup } from './perf/trialSetup.js';
 export { TRIAL_STREAMS } from './rng/trialStreams.js';
 export type { PerfRecord } from './perf/PerfRecord.js';
 export { perfLoss, rightAlignedDelta } from './perf/perfLoss.js';
-export { perfRecordDtype, perfRecordLayout, experimentFields } from './perf/perfRecordDtype.js';
+export { perfRecordBytes, perfRecordDtype, perfRecordLayout, experimentFields } from './perf/perfRecordDtype.js';
 export type { PerfField, PerfFieldType, PerfRecordLayout } from './perf/perfRecordDtype.js';
 export { trialSpec, checkPerfTestOptions } from './perf/PerfTestOptions.js';
 export type { PerfTestOptions } from './perf/PerfTestOptions.js';

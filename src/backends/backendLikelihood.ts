@@ -41,7 +41,8 @@ export function checkBackendLikelihood(L: unknown, n: number): Float64Array {
 
 /**
  * One step's likelihood on `backend`: {@link likelihoodRequest}, the call (into `options.out`
- * when given, cancellable by `options.signal`) and {@link checkBackendLikelihood}.
+ * when given — filled with NaN first, so that values the backend leaves unwritten are caught
+ * as `ERR_INVALID_LIKELIHOOD` — cancellable by `options.signal`) and {@link checkBackendLikelihood}.
  *
  * @example
  * ```ts
@@ -56,5 +57,7 @@ export async function backendLikelihood(
   options: LikelihoodCallOptions = {},
 ): Promise<Float64Array> {
   const request = likelihoodRequest(updater, outcome, eps);
+  // A reused buffer starts as NaN, so values a backend leaves unwritten fail the update's check.
+  options.out?.fill(NaN, 0, request.nModels);
   return checkBackendLikelihood(await backend.likelihood(request, options), request.nModels);
 }

@@ -1,4 +1,5 @@
 import { QinferError } from '../errors/QinferError.js';
+import { modelError } from '../models/modelError.js';
 import { matrix } from '../util/particles.js';
 import type { LikelihoodBackend } from './LikelihoodBackend.js';
 
@@ -16,8 +17,13 @@ export function serialBackend(): LikelihoodBackend {
     name: 'serial',
     async likelihood(req, options = {}) {
       if (options.signal?.aborted) throw new QinferError('ERR_ABORTED', 'likelihood call aborted', { cause: options.signal.reason });
-      const L = req.model.likelihood(req.outcomes, matrix(req.x, req.nModels, req.model.nModelparams), req.expparams, options.out);
-      return L.data;
+      // NaN first: rows a kernel leaves unwritten fail the update's check instead of keeping old values.
+      options.out?.fill(NaN, 0, req.outcomes.length * req.nModels * req.expparams.length);
+      try {
+        return req.model.likelihood(req.outcomes, matrix(req.x, req.nModels, req.model.nModelparams), req.expparams, options.out).data;
+      } catch (e) {
+        throw modelError(req.model.name, 'likelihood', e);
+      }
     },
     async close() {},
   };

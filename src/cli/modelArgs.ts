@@ -1,11 +1,16 @@
 import type { DistributionSpec } from '../distributions/Distribution.js';
-import { QinferArgumentError } from '../errors/QinferError.js';
+import { isQinferError, QinferArgumentError, type QinferErrorCode } from '../errors/QinferError.js';
 import type { HeuristicSpec } from '../heuristics/Heuristic.js';
 import type { Model, ModelSpec } from '../models/Model.js';
 import { runTrial } from '../perf/runTrial.js';
 import type { PerfTestOptions } from '../perf/PerfTestOptions.js';
 import type { Registry } from '../registry/Registry.js';
 import { collectKeyValues, parseNumberList, parseRange } from './parseArgs.js';
+
+/** The code of a qinfer-rx error (kept when the CLI rewords it as a usage error), else `ERR_ARGUMENT`. */
+function codeOf(e: unknown): QinferErrorCode {
+  return isQinferError(e) ? e.code : 'ERR_ARGUMENT';
+}
 
 /** The model options shared by `perf` and `estimate`, as commander gives them. */
 export interface ModelOptionValues {
@@ -49,7 +54,7 @@ export function modelArgs(o: ModelOptionValues, registry: Registry): ModelArgs {
   try {
     built = registry.createModel(model);
   } catch (e) {
-    throw new QinferArgumentError('ERR_ARGUMENT', `--model ${o.model} with --param ${JSON.stringify(model.params)}: ${(e as Error).message}`, { cause: e });
+    throw new QinferArgumentError(codeOf(e), `--model ${o.model} with --param ${JSON.stringify(model.params)}: ${(e as Error).message}`, { cause: e });
   }
   const nP = built.nModelparams;
   const given = (o.prior ?? []).map((r) => parseRange(r, '--prior'));
@@ -61,6 +66,11 @@ export function modelArgs(o: ModelOptionValues, registry: Registry): ModelArgs {
     throw new QinferArgumentError('ERR_UNKNOWN_NAME', `unknown heuristic '${o.heuristic}' (known: ${names.heuristics.join(', ')})`);
   }
   const heuristic: HeuristicSpec = { name: o.heuristic, params: collectKeyValues(o.heuristicParam ?? [], '--heuristic-param') };
+  try {
+    registry.checkParams('heuristic', heuristic);
+  } catch (e) {
+    throw new QinferArgumentError(codeOf(e), `--heuristic ${o.heuristic} with --heuristic-param: ${(e as Error).message}`, { cause: e });
+  }
   let trueModelparams: number[] | undefined;
   if (o.true !== undefined) {
     trueModelparams = parseNumberList(o.true, '--true');
@@ -90,6 +100,6 @@ export function dryRun(options: PerfTestOptions, registry: Registry): void {
   try {
     runTrial({ ...options, nParticles: Math.min(options.nParticles, 20), nExp: 1, index: 0, seed: 0 }, registry);
   } catch (e) {
-    throw new QinferArgumentError('ERR_ARGUMENT', `these options cannot run a trial: ${(e as Error).message}`, { cause: e });
+    throw new QinferArgumentError(codeOf(e), `these options cannot run a trial: ${(e as Error).message}`, { cause: e });
   }
 }

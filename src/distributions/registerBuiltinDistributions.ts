@@ -24,7 +24,8 @@ import { UniformDistribution } from './UniformDistribution.js';
  * rebuild their parts through the same registry), `BetaDistribution {alpha, beta} | {mean, var}`,
  * `GammaDistribution {alpha, beta} | {mean, var}`, `LogNormalDistribution {mu, sigma, loc}`,
  * `DiscreteUniformDistribution {numBits}`, `BetaBinomialDistribution {n, alpha, beta} | {n, mean, var}`
- * and `MixtureDistribution {weights, components: DistributionSpec[], shuffle}`.
+ * and `MixtureDistribution {weights, components: DistributionSpec[], shuffle}`. Each declares
+ * these names: a spec naming another parameter is refused with `ERR_UNKNOWN_PARAM`.
  *
  * @example
  * ```ts
@@ -33,32 +34,35 @@ import { UniformDistribution } from './UniformDistribution.js';
  * ```
  */
 export function registerBuiltinDistributions(reg: Registry): Registry {
-  reg.registerDistribution('UniformDistribution', (p) => new UniformDistribution(p['ranges'] as number[][] | undefined));
+  const shapeOrMoments = { params: ['alpha', 'beta', 'mean', 'var'] };
+  reg.registerDistribution('UniformDistribution', (p) => new UniformDistribution(p['ranges'] as number[][] | undefined), { params: ['ranges'] });
   reg.registerDistribution(
     'NormalDistribution',
     (p) => new NormalDistribution(p['mean'] as number, p['var'] as number, p['trunc'] as TruncationBounds | null | undefined),
+    { params: ['mean', 'var', 'trunc'] },
   );
-  reg.registerDistribution('MultivariateNormalDistribution', (p) => new MultivariateNormalDistribution(p['mean'] as number[], p['cov'] as number[][]));
-  reg.registerDistribution('ConstantDistribution', (p) => new ConstantDistribution(p['values'] as number[]));
+  reg.registerDistribution('MultivariateNormalDistribution', (p) => new MultivariateNormalDistribution(p['mean'] as number[], p['cov'] as number[][]), { params: ['mean', 'cov'] });
+  reg.registerDistribution('ConstantDistribution', (p) => new ConstantDistribution(p['values'] as number[]), { params: ['values'] });
   reg.registerDistribution('ProductDistribution', (p, r) => {
     const factors = p['factors'];
     if (!Array.isArray(factors)) throw new QinferArgumentError('ERR_ARGUMENT', 'ProductDistribution params need factors: DistributionSpec[]');
     return new ProductDistribution(...factors.map((f: DistributionSpec) => r.createDistribution(f)));
-  });
+  }, { params: ['factors'] });
   reg.registerDistribution(
     'PostselectedDistribution',
     (p, r) =>
       new PostselectedDistribution(r.createDistribution(p['dist'] as DistributionSpec), r.createModel(p['model'] as ModelSpec), p['maxiters'] as number | undefined),
+    { params: ['dist', 'model', 'maxiters'] },
   );
-  reg.registerDistribution('BetaDistribution', (p) => new BetaDistribution(p as unknown as BetaParams));
-  reg.registerDistribution('GammaDistribution', (p) => new GammaDistribution(p as unknown as GammaParams));
-  reg.registerDistribution('LogNormalDistribution', (p) => new LogNormalDistribution(p as LogNormalParams));
-  reg.registerDistribution('DiscreteUniformDistribution', (p) => new DiscreteUniformDistribution(p['numBits'] as number));
-  reg.registerDistribution('BetaBinomialDistribution', (p) => new BetaBinomialDistribution(p as unknown as BetaBinomialParams));
+  reg.registerDistribution('BetaDistribution', (p) => new BetaDistribution(p as unknown as BetaParams), shapeOrMoments);
+  reg.registerDistribution('GammaDistribution', (p) => new GammaDistribution(p as unknown as GammaParams), shapeOrMoments);
+  reg.registerDistribution('LogNormalDistribution', (p) => new LogNormalDistribution(p as LogNormalParams), { params: ['mu', 'sigma', 'loc'] });
+  reg.registerDistribution('DiscreteUniformDistribution', (p) => new DiscreteUniformDistribution(p['numBits'] as number), { params: ['numBits'] });
+  reg.registerDistribution('BetaBinomialDistribution', (p) => new BetaBinomialDistribution(p as unknown as BetaBinomialParams), { params: ['n', 'alpha', 'beta', 'mean', 'var'] });
   reg.registerDistribution('MixtureDistribution', (p, r) => {
     const components = p['components'];
     if (!Array.isArray(components)) throw new QinferArgumentError('ERR_ARGUMENT', 'MixtureDistribution params need components: DistributionSpec[]');
     return new MixtureDistribution(p['weights'] as number[], components.map((c: DistributionSpec) => r.createDistribution(c)), { shuffle: p['shuffle'] as boolean | undefined });
-  });
+  }, { params: ['weights', 'components', 'shuffle'] });
   return reg;
 }

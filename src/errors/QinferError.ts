@@ -29,6 +29,10 @@ export type QinferErrorCode =
   | 'ERR_HEURISTIC' // a heuristic could not produce an experiment (e.g. PGH identical particles)
   | 'ERR_UNKNOWN_MODEL' // a model name missing from a registry
   | 'ERR_UNKNOWN_NAME' // a distribution or heuristic name missing from a registry
+  | 'ERR_UNKNOWN_PARAM' // a parameter name a model, distribution or heuristic does not take
+  | 'ERR_MODEL' // a model's own code (a user kernel, simulation or time step) threw
+  | 'ERR_MEMORY' // the estimated memory of a run or object is above the memory limit
+  | 'ERR_OUTPUT' // an output path that cannot be written (checked before the run)
   | 'ERR_TRIAL_FAILED' // a performance-test trial failed
   | 'ERR_WORKER' // a task failed inside a worker / engine
   | 'ERR_WORKER_CRASHED' // a worker thread died while running a task

@@ -21,7 +21,8 @@ function samplingPosterior(up: Updater): SamplingPosterior {
  * `otherFields`), `PGH` (params `invField`, `tField`, `maxiters`, `otherFields`; identity
  * functions, since functions cannot travel as data) and `EnsembleHeuristic` (params
  * `ensemble: [{ heuristic: HeuristicSpec, p: number }, …]`, the members built through the same
- * registry and sharing the generator).
+ * registry and sharing the generator). Each declares its parameter names (`ERR_UNKNOWN_PARAM`
+ * for any other).
  *
  * @example
  * ```ts
@@ -39,6 +40,7 @@ export function registerBuiltinHeuristics(reg: Registry): Registry {
       tField: p['tField'] as string | undefined,
       otherFields: p['otherFields'] as ExpRecord | undefined,
     }),
+    { params: ['scale', 'base', 'tField', 'otherFields'] },
   );
   reg.registerHeuristic('PGH', (p, up, rng) =>
     new PGH(samplingPosterior(up), rng, {
@@ -47,6 +49,7 @@ export function registerBuiltinHeuristics(reg: Registry): Registry {
       maxiters: p['maxiters'] as number | undefined,
       otherFields: p['otherFields'] as ExpRecord | undefined,
     }),
+    { params: ['invField', 'tField', 'maxiters', 'otherFields'] },
   );
   reg.registerHeuristic('EnsembleHeuristic', (p, up, rng, r) => {
     const members = p['ensemble'];
@@ -55,6 +58,6 @@ export function registerBuiltinHeuristics(reg: Registry): Registry {
       members.map((m: { heuristic: HeuristicSpec; p: number }) => [r.createHeuristic(m?.heuristic, up, rng), m?.p] as const),
       rng,
     );
-  });
+  }, { params: ['ensemble'] });
   return reg;
 }

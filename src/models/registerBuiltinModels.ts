@@ -35,6 +35,8 @@ function specParam(p: Params, key: string): ModelSpec & DistributionSpec {
  * Registers every built-in model under its class name. Parameters are the camelCase forms of
  * QInfer's constructor arguments (`minFreq`, `n`, `threshold`); derived models hold the specs of
  * their parts (`underlyingModel`, `stepDistribution`) and build them through the registry.
+ * Each registration declares its parameter names, so a spec naming another one (a typo such
+ * as `minfreq`) is refused with `ERR_UNKNOWN_PARAM` listing them.
  *
  * @example
  * ```ts
@@ -45,28 +47,40 @@ function specParam(p: Params, key: string): ModelSpec & DistributionSpec {
  * ```
  */
 export function registerBuiltinModels(reg: Registry): Registry {
-  reg.registerModel('SimplePrecessionModel', (p) => new SimplePrecessionModel({ minFreq: p['minFreq'] as number | undefined }));
-  reg.registerModel('SimpleInversionModel', (p) => new SimpleInversionModel({ minFreq: p['minFreq'] as number | undefined }));
-  reg.registerModel('UnknownT2Model', () => new UnknownT2Model());
-  reg.registerModel('MultiCosModel', () => new MultiCosModel());
-  reg.registerModel('CoinModel', () => new CoinModel());
-  reg.registerModel('CostlyModel', (p) => new CostlyModel({ k: p['k'] as number | undefined }));
-  reg.registerModel('NoisyCoinModel', () => new NoisyCoinModel());
+  const none = { params: [] };
+  const derived = { params: ['underlyingModel'] };
+  reg.registerModel('SimplePrecessionModel', (p) => new SimplePrecessionModel({ minFreq: p['minFreq'] as number | undefined }), { params: ['minFreq'] });
+  reg.registerModel('SimpleInversionModel', (p) => new SimpleInversionModel({ minFreq: p['minFreq'] as number | undefined }), { params: ['minFreq'] });
+  reg.registerModel('UnknownT2Model', () => new UnknownT2Model(), none);
+  reg.registerModel('MultiCosModel', () => new MultiCosModel(), none);
+  reg.registerModel('CoinModel', () => new CoinModel(), none);
+  reg.registerModel('CostlyModel', (p) => new CostlyModel({ k: p['k'] as number | undefined }), { params: ['k'] });
+  reg.registerModel('NoisyCoinModel', () => new NoisyCoinModel(), none);
   reg.registerModel(
     'NDieModel',
     (p) => new NDieModel({ n: p['n'] as number | undefined, threshold: p['threshold'] as number | undefined }),
+    { params: ['n', 'threshold'] },
   );
-  reg.registerModel('BinomialModel', (p, r) => new BinomialModel(r.createModel(specParam(p, 'underlyingModel'))));
+  reg.registerModel('BinomialModel', (p, r) => new BinomialModel(r.createModel(specParam(p, 'underlyingModel'))), derived);
   reg.registerModel(
     'RandomWalkModel',
     (p, r) => new RandomWalkModel(r.createModel(specParam(p, 'underlyingModel')), r.createDistribution(specParam(p, 'stepDistribution'))),
+    { params: ['underlyingModel', 'stepDistribution'] },
   );
-  reg.registerModel('RandomizedBenchmarkingModel', (p) => new RandomizedBenchmarkingModel({ interleaved: p['interleaved'] as boolean | undefined }));
-  reg.registerModel('MultinomialModel', (p, r) => new MultinomialModel(r.createModel(specParam(p, 'underlyingModel'))));
-  reg.registerModel('GaussianHyperparameterizedModel', (p, r) => new GaussianHyperparameterizedModel(r.createModel(specParam(p, 'underlyingModel')), p as unknown as ReadoutBins));
-  reg.registerModel('PoissonCountModel', (p, r) => new PoissonCountModel(r.createModel(specParam(p, 'underlyingModel')), { references: p['references'] as boolean | undefined }));
-  reg.registerModel('PoisonedModel', (p, r) => new PoisonedModel(r.createModel(specParam(p, 'underlyingModel')), p as PoisonedOptions));
-  reg.registerModel('GaussianRandomWalkModel', (p, r) => new GaussianRandomWalkModel(r.createModel(specParam(p, 'underlyingModel')), p as GaussianRandomWalkOptions));
-  reg.registerModel('DifferentiableBinomialModel', (p, r) => new DifferentiableBinomialModel(r.createModel(specParam(p, 'underlyingModel'))));
+  reg.registerModel('RandomizedBenchmarkingModel', (p) => new RandomizedBenchmarkingModel({ interleaved: p['interleaved'] as boolean | undefined }), { params: ['interleaved'] });
+  reg.registerModel('MultinomialModel', (p, r) => new MultinomialModel(r.createModel(specParam(p, 'underlyingModel'))), derived);
+  reg.registerModel('GaussianHyperparameterizedModel', (p, r) => new GaussianHyperparameterizedModel(r.createModel(specParam(p, 'underlyingModel')), p as unknown as ReadoutBins), {
+    params: ['underlyingModel', 'edges', 'range', 'nBins'],
+  });
+  reg.registerModel('PoissonCountModel', (p, r) => new PoissonCountModel(r.createModel(specParam(p, 'underlyingModel')), { references: p['references'] as boolean | undefined }), {
+    params: ['underlyingModel', 'references'],
+  });
+  reg.registerModel('PoisonedModel', (p, r) => new PoisonedModel(r.createModel(specParam(p, 'underlyingModel')), p as PoisonedOptions), {
+    params: ['underlyingModel', 'tol', 'nSamples', 'hedge', 'seed'],
+  });
+  reg.registerModel('GaussianRandomWalkModel', (p, r) => new GaussianRandomWalkModel(r.createModel(specParam(p, 'underlyingModel')), p as GaussianRandomWalkOptions), {
+    params: ['underlyingModel', 'randomWalkIdxs', 'fixedCovariance', 'diagonal', 'scaleMult'],
+  });
+  reg.registerModel('DifferentiableBinomialModel', (p, r) => new DifferentiableBinomialModel(r.createModel(specParam(p, 'underlyingModel'))), derived);
   return reg;
 }

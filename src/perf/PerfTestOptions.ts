@@ -25,8 +25,9 @@ export function trialSpec(options: PerfTestOptions, index: number, seed: number)
 
 /**
  * Checks performance-test options when they are given (before any trial runs) and returns the
- * record layout: positive integer counts, registered names, prior sizes matching the models,
- * fixed true parameters of the right length. Throws `QinferArgumentError`.
+ * record layout: positive integer counts, registered names and declared parameter names
+ * (`ERR_UNKNOWN_PARAM`), prior sizes matching the models, fixed true parameters of the right
+ * length. Throws `QinferArgumentError`.
  *
  * @example
  * ```ts
@@ -57,5 +58,6 @@ export function checkPerfTestOptions(options: PerfTestOptions, registry: Registr
   if (!registry.names().heuristics.includes(name)) {
     throw new QinferArgumentError('ERR_UNKNOWN_NAME', `unknown heuristic '${String(name)}' (known: ${registry.names().heuristics.join(', ')})`);
   }
+  registry.checkParams('heuristic', options.heuristic);
   return perfRecordLayout(model, trueModel);
 }

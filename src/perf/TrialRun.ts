@@ -26,6 +26,11 @@ export interface TrialRunOptions {
   now?: () => number;
   /** Where the updater's n-sized arrays live (default the heap; `runTrialOn` passes its backend's `allocate`). */
   allocate?: Float64Allocator;
+  /**
+   * Bytes one trial may allocate (default `DEFAULT_MEMORY_LIMIT`, 16 GiB): a trial estimated
+   * above it (`estimateTrialBytes`) fails with `ERR_MEMORY` before its particles are drawn.
+   */
+  memoryLimit?: number;
 }
 
 /** Options of a trial on any updater ({@link TrialRun.create}). */

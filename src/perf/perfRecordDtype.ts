@@ -80,3 +80,18 @@ export function perfRecordLayout(
 ): PerfRecordLayout {
   return { nEst: model.nModelparams, nTrue: trueModel.nModelparams, expSchema: model.expparamsSchema };
 }
+
+/**
+ * Bytes of one performance record in a trial result or a `PerformanceTable` row: 8 bytes per
+ * value of every field, `8 · (4 + nTrue + nEst + experiment width)`.
+ *
+ * @example
+ * ```ts
+ * perfRecordBytes({ nEst: 1, nTrue: 1, expSchema: SCALAR_SCHEMA }); // 56
+ * ```
+ */
+export function perfRecordBytes(layout: PerfRecordLayout): number {
+  let values = 0;
+  for (const f of perfRecordDtype(layout)) values += f.shape[0] ?? 1;
+  return 8 * values;
+}

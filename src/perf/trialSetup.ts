@@ -11,6 +11,8 @@ import type { Updater } from '../smc/Updater.js';
 import type { UpdaterArgs } from '../smc/updaterFactory.js';
 import type { Float64Allocator } from '../util/allocate.js';
 import { checkCount } from '../util/checkCount.js';
+import { checkMemory, checkMemoryLimit, DEFAULT_MEMORY_LIMIT, particleCloudBytes } from '../util/memoryBudget.js';
+import { perfRecordBytes, perfRecordLayout } from './perfRecordDtype.js';
 import type { TrialSpec } from './TrialSpec.js';
 
 /** The pieces of one estimation run rebuilt from a {@link TrialSpec}. */
@@ -32,13 +34,32 @@ export interface TrialSetup {
 }
 
 /**
+ * Peak bytes of one performance trial, estimated from its spec and models before anything is
+ * allocated: the particle cloud (`particleCloudBytes(nParticles, nP)`), the prior and true
+ * parameters (`16 · nP`), one simulated datum's likelihoods over the true model's outcomes
+ * (`8 · nO`) and the records (`nExp · perfRecordBytes`).
+ *
+ * @example
+ * ```ts
+ * estimateTrialBytes(spec, model, model); // e.g. 6.4e5 for 10 000 particles × 1 parameter, 100 experiments
+ * ```
+ */
+export function estimateTrialBytes(spec: Pick<TrialSpec, 'nParticles' | 'nExp'>, model: Model, trueModel: Model = model): number {
+  const nP = model.nModelparams;
+  const nO = trueModel.isNOutcomesConstant ? trueModel.nOutcomes() : 2;
+  const outcomes = Number.isFinite(nO) ? nO : 0;
+  return particleCloudBytes(spec.nParticles, nP) + 16 * (nP + trueModel.nModelparams) + 8 * outcomes + spec.nExp * perfRecordBytes(perfRecordLayout(model, trueModel));
+}
+
+/**
  * The set-up of one estimation run from data alone (QInfer's `perf_test`, `qinfer/perf_testing.py`: true parameters, prior, updater and heuristic),
  * shared by the performance trials (`TrialRun`) and the CLI's `estimate`, so both build the
  * same run from the same seed: models and priors through `registry`; the true parameters fixed
  * (`trueModelparams`) or drawn from the true prior with `TRIAL_STREAMS.trueParams`; the updater's
  * arguments with `TRIAL_STREAMS.updater`; the heuristic with `TRIAL_STREAMS.heuristic`; the
  * simulated system with `TRIAL_STREAMS.simulation` and `TRIAL_STREAMS.trueDynamics`. Bad counts
- * or shapes throw `QinferArgumentError`.
+ * or shapes throw `QinferArgumentError`; a trial estimated above `options.memoryLimit` (default
+ * 16 GiB; see {@link estimateTrialBytes}) throws `ERR_MEMORY` before the prior is built.
  *
  * @example
  * ```ts
@@ -47,12 +68,16 @@ export interface TrialSetup {
  * const heuristic = setup.heuristic(updater), system = setup.system();
  * ```
  */
-export function trialSetup(spec: TrialSpec, registry: Registry, options: { onWarning?: WarningSink; allocate?: Float64Allocator } = {}): TrialSetup {
+export function trialSetup(spec: TrialSpec, registry: Registry, options: { onWarning?: WarningSink; allocate?: Float64Allocator; memoryLimit?: number } = {}): TrialSetup {
   checkCount(spec.nExp, 'nExp');
   checkCount(spec.nParticles, 'nParticles');
+  const memoryLimit = checkMemoryLimit(options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
   const root = new Rng(spec.seed);
   const model = registry.createModel(spec.model);
   const trueModel = spec.trueModel === undefined ? model : registry.createModel(spec.trueModel);
+  checkMemory(estimateTrialBytes(spec, model, trueModel), memoryLimit, `trial ${spec.index} (${spec.nParticles} particles × ${model.nModelparams} parameters of ${model.name}, ${spec.nExp} experiments)`, {
+    index: spec.index, nParticles: spec.nParticles, nModelparams: model.nModelparams, nExp: spec.nExp,
+  });
   const prior = registry.createDistribution(spec.prior);
   const nTrue = trueModel.nModelparams;
   let trueParams: Float64Array;
@@ -79,6 +104,7 @@ export function trialSetup(spec: TrialSpec, registry: Registry, options: { onWar
     liuWest: u.resampler ?? {},
     ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
+    memoryLimit,
   };
   return {
     spec,

@@ -1,8 +1,10 @@
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { Distribution } from '../distributions/Distribution.js';
 import { checkCount } from '../util/checkCount.js';
+import { checkMemory, checkMemoryLimit, DEFAULT_MEMORY_LIMIT, likelihoodBytes, particleCloudBytes } from '../util/memoryBudget.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
+import { modelError } from '../models/modelError.js';
 import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
 import type { Resampler } from '../resamplers/Resampler.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
@@ -50,6 +52,13 @@ export interface SMCUpdaterOptions extends UpdatePolicyOptions {
    * likelihood (`parallel(poolBackend(pool))`, `runTrialOn`) copies nothing per datum.
    */
   allocate?: Float64Allocator;
+  /**
+   * Bytes this updater may allocate (default `DEFAULT_MEMORY_LIMIT`, 16 GiB): a particle cloud
+   * (`particleCloudBytes`) or a design quantity over candidate experiments (outcomes ×
+   * particles × experiments) estimated above it is refused with `ERR_MEMORY` before anything is
+   * allocated. `Infinity` turns the check off.
+   */
+  memoryLimit?: number;
 }
 
 /**
@@ -100,6 +109,8 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
   resampleCount = 0;
   justResampled = false;
   minNEss: number;
+  /** Bytes this updater may allocate (see {@link SMCUpdaterOptions.memoryLimit}). */
+  readonly memoryLimit: number;
   private lbuf: Float64Array = new Float64Array(0);
   /** nEss right after the last accepted datum (saves a pass when `update` checks for resampling). */
   private lastNEss = NaN;
@@ -115,7 +126,9 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     if (prior.nRvs !== model.nModelparams) {
       throw new QinferArgumentError('ERR_SHAPE', `prior has ${prior.nRvs} random variables, the model ${model.nModelparams} parameters`);
     }
+    const memoryLimit = checkMemoryLimit(options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     super(undefined, undefined, { nRvs: model.nModelparams, onWarning: options.onWarning, ...(options.allocate === undefined ? {} : { allocate: options.allocate }) });
+    this.memoryLimit = memoryLimit;
     if (options.resampler !== undefined && options.resampleA !== undefined) {
       throw new QinferArgumentError('ERR_ARGUMENT', 'give either resampler or resampleA, not both');
     }
@@ -146,6 +159,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     }
     const n = nParticles ?? this._n;
     checkCount(n, 'nParticles');
+    checkMemory(particleCloudBytes(n, this.nRvs), this.memoryLimit, `an SMCUpdater of ${n} particles × ${this.nRvs} parameters (${this.model.name})`, { nParticles: n, nModelparams: this.nRvs });
     const d = this.nRvs;
     if (onlyParams !== undefined) {
       for (const p of onlyParams) {
@@ -202,13 +216,21 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
 
   /**
    * Computes `L_i = Pr(outcome | x_i; eps)` for the current particles into a reused buffer
-   * (no allocation after the first call) and returns it.
+   * (no allocation after the first call) and returns it. The buffer is filled with NaN first,
+   * so that a kernel which leaves rows unwritten is caught by the update's check
+   * (`ERR_INVALID_LIKELIHOOD`) instead of reusing the previous datum's values; a model that
+   * throws anything untyped becomes `ERR_MODEL` (see `modelError`).
    */
   likelihoodOf(outcome: number, eps: ExpParams): Float64Array {
     this.checkDatum(outcome, eps);
     this.outcomeBuf[0] = outcome;
     const L = this.likelihoodBuffer();
-    this.model.likelihood(this.outcomeBuf, matrix(this._x, this._n, this.nRvs), eps, L);
+    L.fill(NaN);
+    try {
+      this.model.likelihood(this.outcomeBuf, matrix(this._x, this._n, this.nRvs), eps, L);
+    } catch (e) {
+      throw modelError(this.model.name, 'likelihood', e);
+    }
     return L;
   }
 
@@ -295,8 +317,9 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
           clipped = true;
         } else {
           this.dataRecord.pop();
-          throw new QinferError('ERR_INVALID_LIKELIHOOD', `likelihood of particle ${i} is ${l} (outcome ${outcome})`, {
-            details: { particle: i, value: l, outcome },
+          const why = Number.isNaN(l) ? ': the model computed NaN or left the value unwritten' : '';
+          throw new QinferError('ERR_INVALID_LIKELIHOOD', `likelihood of particle ${i} is ${l} (outcome ${outcome}, model ${this.model.name})${why}`, {
+            details: { particle: i, value: l, outcome, model: this.model.name },
           });
         }
       }
@@ -331,7 +354,13 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
   private afterSum(N: number, clipped: boolean, outcome: number, eps: ExpParams): boolean | undefined {
     if (clipped) warnClippedLikelihood(this.onWarning);
     if (N > this.zeroWeightThresh) return undefined; // the common case, without building the details
-    const action = zeroWeightAction(N, this, this.onWarning, { outcome, step: this.dataRecord.length - 1 });
+    let action: ReturnType<typeof zeroWeightAction>;
+    try {
+      action = zeroWeightAction(N, this, this.onWarning, { outcome, step: this.dataRecord.length - 1 });
+    } catch (e) {
+      this.dataRecord.pop(); // a rejected datum is not data (ExpSparse's next time counts the record)
+      throw e;
+    }
     if (action === 'skip') return false;
     if (action === 'reset') {
       this.reset();
@@ -345,7 +374,12 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
   /** Steps 6–7: the time step and the minimum effective sample size (`ness` when already known). */
   private afterWeights(eps: ExpParams, ness: number = this.nEss): void {
     if (this.model.hasDynamics) {
-      const moved = this.model.updateTimestep(matrix(this._x, this._n, this.nRvs), eps, this.rng);
+      let moved: ReturnType<Model['updateTimestep']>;
+      try {
+        moved = this.model.updateTimestep(matrix(this._x, this._n, this.nRvs), eps, this.rng);
+      } catch (e) {
+        throw modelError(this.model.name, 'updateTimestep', e);
+      }
       const d = this.nRvs, nE = moved.shape[2]!;
       for (let j = 0; j < this._n; j++) for (let p = 0; p < d; p++) this._x[j * d + p] = moved.data[(j * d + p) * nE]!;
     }
@@ -421,13 +455,31 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     }
   }
 
+  /** Refuses a design quantity whose `[outcomes, particles, experiments]` arrays (three of them) cannot fit. */
+  private checkDesignMemory(nO: number, eps: ExpParams, what: string): void {
+    const nE = eps.length;
+    checkMemory(3 * likelihoodBytes(nO, this._n, nE), this.memoryLimit, `${what} over ${nE} experiments × ${this._n} particles × ${nO} outcomes`, {
+      nOutcomes: nO, nParticles: this._n, nExperiments: nE,
+    });
+  }
+
+  /** The largest number of outcomes of the experiments `eps` (what enumerating design quantities allocate for). */
+  private maxOutcomes(eps: ExpParams): number {
+    if (this.model.isNOutcomesConstant) return this.model.nOutcomes(eps, 0);
+    let nO = 0;
+    for (let k = 0; k < eps.length; k++) nO = Math.max(nO, this.model.nOutcomes(eps, k));
+    return nO;
+  }
+
   /** Posterior weights for each outcome and candidate experiment, without changing the state (QInfer's `hypothetical_update`). */
   hypotheticalUpdate(outcomes: ArrayLike<number> | number, eps: ExpParams): HypotheticalUpdate {
+    this.checkDesignMemory(typeof outcomes === 'number' ? 1 : outcomes.length, eps, 'hypotheticalUpdate');
     return hypotheticalUpdate(this.model, this._x, this._w, this._n, outcomes, eps);
   }
 
   /** Expected posterior Q-weighted variance of each candidate experiment (QInfer's `bayes_risk`). */
   bayesRisk(eps: ExpParams): Float64Array {
+    this.checkDesignMemory(this.maxOutcomes(eps), eps, 'bayesRisk');
     return bayesRisk(this.model, this._x, this._w, this._n, eps);
   }
 
@@ -438,6 +490,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
 
   /** Expected information gain (KL divergence posterior‖prior) of each candidate experiment. */
   expectedInformationGain(eps: ExpParams): Float64Array {
+    this.checkDesignMemory(this.maxOutcomes(eps), eps, 'expectedInformationGain');
     return expectedInformationGain(this.model, this._x, this._w, this._n, eps);
   }
 

@@ -1,6 +1,7 @@
-import { QinferArgumentError } from '../errors/QinferError.js';
+import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
+import { modelError } from '../models/modelError.js';
 import type { Rng } from '../rng/Rng.js';
 import { TRIAL_STREAMS } from '../rng/trialStreams.js';
 import { matrix, toRowMajor, type ParticlesLike } from '../util/particles.js';
@@ -9,6 +10,30 @@ import { matrix, toRowMajor, type ParticlesLike } from '../util/particles.js';
 export interface SystemStreams {
   readonly simulation: Rng;
   readonly dynamics: Rng;
+}
+
+/**
+ * Throws `ERR_ARGUMENT` unless every true parameter is a finite number: a NaN or infinite true
+ * parameter makes every simulated outcome meaningless (a NaN probability draws outcome 0
+ * every time), so it is refused before any datum is simulated.
+ *
+ * @example
+ * ```ts
+ * checkTrueParams([NaN], 'SimplePrecessionModel'); // throws ERR_ARGUMENT: true parameter 0 of SimplePrecessionModel is NaN
+ * ```
+ */
+export function checkTrueParams(trueParams: ArrayLike<number>, model: string): void {
+  if (trueParams === null || typeof trueParams !== 'object' || typeof trueParams.length !== 'number') {
+    throw new QinferArgumentError('ERR_ARGUMENT', `the true parameters of ${model} must be an array of numbers, got ${String(trueParams)}`, { details: { model } });
+  }
+  for (let p = 0; p < trueParams.length; p++) {
+    const v = trueParams[p];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new QinferArgumentError('ERR_ARGUMENT', `true parameter ${p} of ${model} is ${String(v)}: true parameters must be finite numbers`, {
+        details: { param: p, value: v, model },
+      });
+    }
+  }
 }
 
 /**
@@ -42,6 +67,7 @@ export class SimulatedSystem {
     const first = Array.isArray(trueParams) && typeof trueParams[0] === 'number' ? Float64Array.from(trueParams as number[]) : trueParams;
     const { x, nM } = toRowMajor(first as ParticlesLike, nP);
     if (nM !== 1) throw new QinferArgumentError('ERR_SHAPE', `a simulated system needs one true parameter vector, got ${nM}`);
+    checkTrueParams(x, trueModel.name);
     this.trueModel = trueModel;
     this.truth = Float64Array.from(x);
     this.streams = streams;
@@ -59,15 +85,31 @@ export class SimulatedSystem {
 
   /** Draws the outcome of one experiment (`eps` of length 1) at the current true parameters. */
   simulate(eps: ExpParams): number {
-    return this.trueModel.simulateExperiment(matrix(this.truth, 1, this.truth.length), eps, this.streams.simulation).data[0]!;
+    try {
+      return this.trueModel.simulateExperiment(matrix(this.truth, 1, this.truth.length), eps, this.streams.simulation).data[0]!;
+    } catch (e) {
+      throw modelError(this.trueModel.name, 'simulateExperiment', e);
+    }
   }
 
   /** The true model's time step after experiment `eps` (nothing for a model without dynamics). */
   advance(eps: ExpParams): void {
     if (!this.trueModel.hasDynamics) return;
     const nP = this.truth.length;
-    const moved = this.trueModel.updateTimestep(matrix(this.truth, 1, nP), eps, this.streams.dynamics);
+    let moved: ReturnType<Model['updateTimestep']>;
+    try {
+      moved = this.trueModel.updateTimestep(matrix(this.truth, 1, nP), eps, this.streams.dynamics);
+    } catch (e) {
+      throw modelError(this.trueModel.name, 'updateTimestep', e);
+    }
     const nE = moved.shape[2]!;
     for (let p = 0; p < nP; p++) this.truth[p] = moved.data[moved.offset + p * nE]!;
+    for (let p = 0; p < nP; p++) {
+      if (!Number.isFinite(this.truth[p]!)) {
+        throw new QinferError('ERR_MODEL', `${this.trueModel.name}.updateTimestep moved true parameter ${p} to ${this.truth[p]}`, {
+          details: { model: this.trueModel.name, method: 'updateTimestep', param: p, value: this.truth[p] },
+        });
+      }
+    }
   }
 }

@@ -23,6 +23,8 @@ export interface UpdaterArgs {
   readonly onWarning?: WarningSink;
   /** Where the updater's n-sized arrays live (default the heap; a pool backend's `allocate` for shared memory). */
   readonly allocate?: Float64Allocator;
+  /** Bytes the updater may allocate (`SMCUpdaterOptions.memoryLimit`; default 16 GiB). */
+  readonly memoryLimit?: number;
 }
 
 /**
@@ -50,4 +52,5 @@ export const smcUpdaterFactory = (args: UpdaterArgs): SMCUpdater =>
     zeroWeightThresh: args.policy.zeroWeightThresh,
     onWarning: args.onWarning,
     ...(args.allocate === undefined ? {} : { allocate: args.allocate }),
+    ...(args.memoryLimit === undefined ? {} : { memoryLimit: args.memoryLimit }),
   });
