@@ -135,16 +135,18 @@ describeWithRedis('cluster engines on a real Redis', () => {
     expect(failedIdx(local).length).toBeGreaterThan(0);
     expect(failedIdx(local).length).toBeLessThan(n);
     expect(failedIdx(remote)).toEqual(failedIdx(local));
+    for (const f of local.filter(isTrialFailure) as TrialFailure[]) expect((f.error as QinferError).code).toBe('ERR_MODEL'); // the same code serially
     for (const f of remote.filter(isTrialFailure) as TrialFailure[]) {
       expect(f.error).toBeInstanceOf(QinferError);
-      expect((f.error as QinferError).code).toBe('ERR_WORKER');
-      expect((f.error as QinferError).message).toMatch(/^picky: true frequency/);
+      // A user model that throws is ERR_MODEL on every backend (serial and engines alike; issue 14 item 12).
+      expect((f.error as QinferError).code).toBe('ERR_MODEL');
+      expect((f.error as QinferError).message).toMatch(/^PickyPrecessionModel\.simulateExperiment threw: picky: true frequency/);
       expect(engines.map((e) => e.events.find((x) => x.event === 'ready')!['id'])).toContain((f.error as QinferError).details['engine']);
     }
     // Without allowFailures the stream errors with ERR_TRIAL_FAILED caused by the engine's error.
     const err = await rejection(lastValueFrom(perfTestMultiple(n, options, { seed: 3, concurrency: 2, apply: cluster.trialApply() })));
     expect(err.code).toBe('ERR_TRIAL_FAILED');
-    expect((err.cause as QinferError).code).toBe('ERR_WORKER');
+    expect((err.cause as QinferError).code).toBe('ERR_MODEL');
   });
 
   it('a trial whose spec is invalid fails with the engine-side code (a reversed prior range: ERR_RANGE)', async () => {
