@@ -6,11 +6,10 @@
  * QINFER_REQUIRE_GPU=1 / QINFER_REQUIRE_REDIS=1), else skip with the reason.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { ROOT as root, runDocBlock, tsBlocks, writeDocBlock } from './helpers/docBlocks.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const guide = `${root}docs/guide/`;
 const pages = readdirSync(guide).filter((f) => f.endsWith('.md')).sort();
 
@@ -21,9 +20,7 @@ interface Block {
   readonly code: string;
 }
 
-const blocks: Block[] = pages.flatMap((page) =>
-  [...readFileSync(guide + page, 'utf8').matchAll(/```ts( needs=(\w+))?\n([\s\S]*?)```/g)].map((m, index) => ({ page, index, needs: m[2], code: m[3]! })),
-);
+const blocks: Block[] = pages.flatMap((page) => tsBlocks(readFileSync(guide + page, 'utf8')).map((b, index) => ({ page, index, ...b })));
 
 const redisOk = process.env.REDIS_URL !== undefined || process.env.QINFER_REQUIRE_REDIS === '1';
 const gpuProbe = blocks.some((b) => b.needs === 'gpu') ? await (await import('../src/gpu/probeGpu.js')).probeGpu() : undefined;
@@ -39,20 +36,14 @@ const available: Record<string, { ok: boolean; why: string }> = {
  * printed `true`/`false` read back from stdout.
  */
 async function run(b: Block): Promise<unknown[][]> {
-  const dir = `${root}out/guide`;
-  mkdirSync(dir, { recursive: true });
-  const file = `${dir}/${b.page.replace(/\.md$/, '')}-${b.index}.ts`;
-  const src = b.code.replace(/from 'qinfer-rx(\/[a-z]+)?'/g, (_, sub: string | undefined) => `from '${pathToFileURL(`${root}src${sub ?? ''}/index.ts`).href}'`);
-  writeFileSync(file, src);
+  const name = `${b.page.replace(/\.md$/, '')}-${b.index}`;
   if (b.needs === 'redis') {
+    const file = writeDocBlock(b.code, 'guide', name);
     const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr}`);
     return r.stdout.trim().split('\n').map((line) => line.split(/\s+/).map((w) => (w === 'true' ? true : w === 'false' ? false : w)));
   }
-  const logged: unknown[][] = [];
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args));
-  await import(/* @vite-ignore */ `${pathToFileURL(file).href}?t=${Date.now()}`);
-  return logged;
+  return runDocBlock(b.code, 'guide', name);
 }
 
 describe('the guide', () => {

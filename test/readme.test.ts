@@ -1,22 +1,13 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ROOT, runDocBlock, tsBlocks } from './helpers/docBlocks.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const readme = readFileSync(`${root}README.md`, 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+const blocks = tsBlocks(readme).map((b) => b.code);
 
 /** Runs a README block as a module, with 'qinfer-rx' and its subpaths resolved to this checkout's sources. */
-async function runBlock(i: number): Promise<unknown[][]> {
-  const dir = `${root}out/readme`;
-  mkdirSync(dir, { recursive: true });
-  const file = `${dir}/block${i}.ts`;
-  const src = blocks[i]!.replace(/from 'qinfer-rx(\/[a-z]+)?'/g, (_, sub: string | undefined) => `from '${pathToFileURL(`${root}src${sub ?? ''}/index.ts`).href}'`);
-  writeFileSync(file, src);
-  const logged: unknown[][] = [];
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args));
-  await import(/* @vite-ignore */ `${pathToFileURL(file).href}?t=${Date.now()}`);
-  return logged;
+function runBlock(i: number): Promise<unknown[][]> {
+  return runDocBlock(blocks[i]!, 'readme', `block${i}`);
 }
 
 describe('README examples run as written', () => {

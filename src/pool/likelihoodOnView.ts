@@ -1,8 +1,7 @@
+import { startChunkedCall } from '../backends/chunkedCall.js';
 import type { EngineView } from '../backends/EngineView.js';
 import type { LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError } from '../errors/QinferError.js';
-import { abortError } from '../errors/abortError.js';
-import { matrix } from '../util/particles.js';
 import { arraySplit } from './arraySplit.js';
 import { sharedFloat64 } from './SharedBufferPool.js';
 
@@ -45,19 +44,10 @@ export function checkSerialThreshold(value: number | undefined, nEngines: number
  * ```
  */
 export async function likelihoodOnView(view: EngineView, request: LikelihoodRequest, options: LikelihoodOnViewOptions): Promise<Float64Array> {
-  const { model, nModels: nM, expparams, outcomes } = request;
-  const { signal, out } = options;
-  if (signal?.aborted) throw abortError(signal, 'the likelihood call was cancelled');
-  const nP = model.nModelparams;
-  if (!Number.isSafeInteger(nM) || nM < 0 || request.x.length < nM * nP) {
-    throw new QinferArgumentError('ERR_SHAPE', `nModels = ${nM} does not fit particles of length ${request.x.length} (nModelparams = ${nP})`);
-  }
-  const x = request.x.length === nM * nP ? request.x : request.x.subarray(0, nM * nP);
-  if (nM <= options.serialThreshold) return model.likelihood(outcomes, matrix(x, nM, nP), expparams, out).data;
-  model.likelihood(outcomes, new Float64Array(0), expparams); // validation only: zero particles
-  const size = outcomes.length * nM * expparams.length;
-  if (out !== undefined && out.length < size) throw new QinferArgumentError('ERR_SHAPE', `output buffer holds ${out.length} values, ${size} needed`);
-  const L = out === undefined ? sharedFloat64(size) : out.length === size ? out : out.subarray(0, size);
-  await view.likelihoodChunks({ ...request, x }, arraySplit(nM, view.nEngines), L, signal === undefined ? {} : { signal });
+  const { signal } = options;
+  const call = startChunkedCall(request, options);
+  if (call.done !== undefined) return call.done;
+  const L = call.out ?? sharedFloat64(call.size);
+  await view.likelihoodChunks({ ...request, x: call.x }, arraySplit(request.nModels, view.nEngines), L, signal === undefined ? {} : { signal });
   return L;
 }

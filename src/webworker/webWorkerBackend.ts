@@ -1,7 +1,7 @@
+import { startChunkedCall } from '../backends/chunkedCall.js';
 import type { LikelihoodBackend, LikelihoodCallOptions, LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import { abortError } from '../errors/abortError.js';
-import { matrix } from '../util/particles.js';
 import type { WorkerLike, WorkerLikelihoodReply, WorkerLikelihoodTask } from './webWorkerProtocol.js';
 
 /** Options of {@link webWorkerBackend}. */
@@ -110,18 +110,11 @@ export function webWorkerBackend(options: WebWorkerBackendOptions): WebWorkerBac
     async likelihood(req: LikelihoodRequest, call: LikelihoodCallOptions = {}): Promise<Float64Array> {
       if (closed) throw new QinferError('ERR_CLOSED', 'webWorkerBackend used after close()');
       const { model, outcomes, nModels: nM, expparams } = req;
-      const { signal, out } = call;
-      if (signal?.aborted) throw abortError(signal, 'the likelihood call was cancelled');
-      const nP = model.nModelparams;
-      if (!Number.isSafeInteger(nM) || nM < 0 || req.x.length < nM * nP) {
-        throw new QinferArgumentError('ERR_SHAPE', `nModels = ${nM} does not fit particles of length ${req.x.length} (nModelparams = ${nP})`);
-      }
-      const x = req.x.length === nM * nP ? req.x : req.x.subarray(0, nM * nP);
-      if (nM <= serialThreshold) return model.likelihood(outcomes, matrix(x, nM, nP), expparams, out).data;
-      model.likelihood(outcomes, new Float64Array(0), expparams); // validation here, on zero particles
-      const nO = outcomes.length, nE = expparams.length, size = nO * nM * nE;
-      if (out !== undefined && out.length < size) throw new QinferArgumentError('ERR_SHAPE', `output buffer holds ${out.length} values, ${size} needed`);
-      const L = out === undefined ? new Float64Array(size) : out.length === size ? out : out.subarray(0, size);
+      const { signal } = call;
+      const started = startChunkedCall(req, { serialThreshold, out: call.out, signal });
+      if (started.done !== undefined) return started.done;
+      const { x } = started, nP = model.nModelparams, nO = outcomes.length, nE = expparams.length;
+      const L = started.out ?? new Float64Array(started.size);
       const spec = model.spec(), eps = expparams.toData();
       const q = Math.floor(nM / nWorkers), r = nM % nWorkers;
       const parts: Promise<void>[] = [];
