@@ -8,6 +8,8 @@ import { QinferError } from '../errors/QinferError.js';
 import { DawnContext } from './DawnContext.js';
 import { LikelihoodProgram } from './LikelihoodProgram.js';
 import { ResidentCloud } from './ResidentCloud.js';
+import { BatchEngine } from './batch/BatchEngine.js';
+import type { BatchCreateArgs, BatchStepArgs } from './batch/batchProtocol.js';
 import { SharedFile, type Segment } from './SharedFile.js';
 import type {
   CloudCreateArgs, CloudResampleArgs, CloudStepArgs, GpuFaultKind, HostReply, HostRequest, InitResult, LikelihoodArgs,
@@ -17,6 +19,7 @@ const file = SharedFile.open(process.argv[2]!);
 let ctx: DawnContext | null | undefined;
 let likelihood: LikelihoodProgram | undefined;
 const clouds = new Map<number, ResidentCloud>();
+const batches = new Map<number, BatchEngine>();
 let chain: Promise<void> = Promise.resolve();
 let armed: GpuFaultKind | undefined;
 
@@ -130,6 +133,30 @@ async function handle(req: HostRequest): Promise<{ result: unknown; out?: Segmen
       clouds.delete(id);
       return { result: null };
     }
+    case 'batchCreate': {
+      const a = req.args as BatchCreateArgs;
+      batches.get(a.batch)?.destroy();
+      const x = input(req.segs[0]!, Float32Array), seeds = input(req.segs[1]!, Uint32Array);
+      batches.set(a.batch, await BatchEngine.create(device(), a.model.key, a.model, a.K, a.n, a.settings, x, seeds));
+      return { result: null };
+    }
+    case 'batchStep':
+    case 'batchPgh': {
+      const a = req.args as BatchStepArgs;
+      const b = batches.get(a.batch);
+      if (b === undefined) throw new QinferError('ERR_GPU', `no batch ${a.batch} in this GPU host`);
+      let out: Segment | undefined;
+      const emit = (rows: Float32Array): void => void (out = file.write([rows])[0]);
+      if (req.op === 'batchStep') await b.step(a.step, input(req.segs[0]!, Float32Array), a.stop, emit);
+      else await b.pgh(a.step, a.stop, emit);
+      return { result: null, out };
+    }
+    case 'batchDestroy': {
+      const id = (req.args as { batch: number }).batch;
+      batches.get(id)?.destroy();
+      batches.delete(id);
+      return { result: null };
+    }
     default:
       throw new QinferError('ERR_GPU', `unknown GPU host operation '${req.op}'`);
   }
@@ -138,6 +165,8 @@ async function handle(req: HostRequest): Promise<{ result: unknown; out?: Segmen
 function shutdown(code: number): void {
   for (const c of clouds.values()) c.destroy();
   clouds.clear();
+  for (const b of batches.values()) b.destroy();
+  batches.clear();
   likelihood?.destroy();
   if (ctx) ctx.destroy();
   file.close();

@@ -25,3 +25,7 @@ export { BUILTIN_GPU_MODELS, gpuModelFor } from './builtinGpuModels.js';
 export { dispatchGrid, WORKGROUP_SIZE, MAX_GROUPS_PER_DIMENSION, WGSL_GROUP_INDEX } from './dispatchGrid.js';
 export { likelihoodShader } from './likelihoodShader.js';
 export type { GpuFaultKind } from './hostProtocol.js';
+export { gpuBatchApply } from './batch/gpuBatchApply.js';
+export type { GpuBatchApply, GpuBatchOptions } from './batch/gpuBatchApply.js';
+export { batchPlan } from './batch/batchPlan.js';
+export type { BatchPlan } from './batch/batchPlan.js';

@@ -1,6 +1,7 @@
 import type { DeviceModel } from './deviceModel.js';
 import { WORKGROUP_SIZE } from './dispatchGrid.js';
 import { wgslPrelude } from './wgslPrelude.js';
+import { WGSL_RANDOM, treeReduce } from './wgslCommon.js';
 
 /** Float offsets inside the small state buffer of a resident cloud. */
 export const SMALL_STATE = 0; // slot p (p = 0, 1) at 8p: [S, Q, nEss, resampleFlag, invalidCount]
@@ -17,15 +18,6 @@ export const MAX_RESIDENT_PARAMS = 4;
 /** Components of the centred second moments: the upper triangle `p ≤ q` of the covariance. */
 export function covarianceComponents(nP: number): number {
   return (nP * (nP + 1)) / 2;
-}
-
-/** WGSL: sum `K` values per invocation held in `sh[li*K + c]` over the workgroup (pairwise tree). */
-function treeReduce(K: number): string {
-  return `workgroupBarrier();
-  for (var s = ${WORKGROUP_SIZE / 2}u; s > 0u; s >>= 1u) {
-    if (li < s) { for (var c = 0u; c < ${K}u; c++) { sh[li * ${K}u + c] += sh[(li + s) * ${K}u + c]; } }
-    workgroupBarrier();
-  }`;
 }
 
 /**
@@ -204,24 +196,8 @@ fn blockSums(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
   if (li == 0u && g < P.nBlocks) { blocks[g] = sh[0]; }
 }
 
-fn hash32(v: u32) -> u32 {
-  var h = v;
-  h ^= h >> 16u; h *= 0x21f0aaadu;
-  h ^= h >> 15u; h *= 0x735a2d97u;
-  h ^= h >> 15u;
-  return h;
-}
-fn rbits(c: u32, k: u32) -> u32 { return hash32(hash32(hash32(k ^ P.seed1) ^ c) + P.seed0); }
-fn runit(c: u32, k: u32) -> f32 { return f32(rbits(c, k) >> 8u) * (1.0f / 16777216.0f); }
-fn rpos(c: u32, k: u32) -> f32 { return (f32(rbits(c, k) >> 8u) + 1.0f) * (1.0f / 16777216.0f); }
-fn normals4(c: u32, it: u32) -> vec4<f32> {
-  let k = 1u + 4u * it;
-  let r1 = sqrt(-2.0f * log(rpos(c, k)));
-  let t1 = 6.283185307179586f * runit(c, k + 1u);
-  let r2 = sqrt(-2.0f * log(rpos(c, k + 2u)));
-  let t2 = 6.283185307179586f * runit(c, k + 3u);
-  return vec4<f32>(r1 * cos(t1), r1 * sin(t1), r2 * cos(t2), r2 * sin(t2));
-}
+${WGSL_RANDOM}
+fn seeds() -> vec2<u32> { return vec2<u32>(P.seed0, P.seed1); }
 
 @compute @workgroup_size(${W})
 fn resample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -243,7 +219,7 @@ fn resample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   let start = offsets[b];
   let end = offsets[b + 1u];
   for (var c = start + li; c < end; c += ${W}u) {
-    let goal = runit(c, 0u) * total;
+    let goal = runit(seeds(), c, 0u) * total;
     var lo = 0u;
     var hi = ${W - 1}u;
     loop {
@@ -263,7 +239,7 @@ fn resample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     var cand: array<f32, NP>;
     var xa: array<f32, NP>;
     for (var it = 0u; it < max(P.maxiter, 1u); it++) {
-      let z = normals4(c, it);
+      let z = normals4(seeds(), c, it);
       for (var p = 0u; p < NP; p++) {
         var s = 0.0f;
         for (var q = 0u; q < NP; q++) { s += P.hs[q][p] * z[q]; }
