@@ -144,6 +144,8 @@ export class GpuUpdater implements Updater {
    * (phase-exact, docs/gpu.md). Set on upload, moved to the posterior mean at every resampling.
    */
   private ref: Float64Array;
+  /** The offsets' mean as of the last step or resampling (each returns it): `estimates({ covariance: false })` needs no round trip. */
+  private cachedMean: readonly number[] | undefined;
 
   private constructor(model: Model, nParticles: number, prior: Distribution | undefined, options: GpuUpdaterOptions) {
     checkCount(nParticles, 'nParticles');
@@ -256,16 +258,22 @@ export class GpuUpdater implements Updater {
       this.generation = this.host.generation;
     } else await this.call('cloudUpload', { cloud: this.cloud }, inputs);
     this.ref = ref;
+    this.cachedMean = undefined;
     let s2 = 0;
     if (u32 === undefined) s2 = 1 / this.nParticles;
     else for (let i = 0; i < u32.length; i++) s2 += (u32[i]! / this.nParticles) ** 2;
     this.nEss = 1 / s2;
   }
 
-  /** A host call that fails for good once the device state is lost. */
-  private async call<R>(op: string, args: unknown, inputs: readonly ArrayBufferView[] = []): Promise<{ result: R; output: Uint8Array | undefined }> {
+  /** Throws `ERR_CLOSED` after close(), `ERR_GPU` once the device state is lost. */
+  private checkUsable(): void {
     if (this.closed) throw new QinferError('ERR_CLOSED', 'GpuUpdater used after close()');
     if (this.broken) throw new QinferError('ERR_GPU', `the GPU-resident cloud is lost (${this.broken.message})`, { cause: this.broken });
+  }
+
+  /** A host call that fails for good once the device state is lost. */
+  private async call<R>(op: string, args: unknown, inputs: readonly ArrayBufferView[] = []): Promise<{ result: R; output: Uint8Array | undefined }> {
+    this.checkUsable();
     try {
       const r = await this.host.call<R>(op, args, inputs);
       if (this.host.generation !== this.generation) throw new QinferError('ERR_GPU', 'the GPU host restarted; the resident cloud is lost');
@@ -300,6 +308,7 @@ export class GpuUpdater implements Updater {
       prepare: checkForResample && this.zeroWeightPolicy !== 'reset',
     };
     const { result: r, output } = await this.call<CloudStepResult>('cloudStep', args);
+    if (r.accepted) this.cachedMean = r.mean;
     const N = r.S / this.nParticles;
     if (r.invalid > 0) {
       throw new QinferError('ERR_INVALID_LIKELIHOOD', `${r.invalid} likelihood values were NaN or outside [0, 1] (outcome ${outcome})`, { details: { outcome, invalid: r.invalid } });
@@ -379,8 +388,9 @@ export class GpuUpdater implements Updater {
       seed0: this.rng.nextUint32(), seed1: this.rng.nextUint32(), maxiter: this.maxiter, postselect: this.postselect,
       refHi: Array.from(ref, (r) => Math.fround(r)), refLo: Array.from(ref, (r) => r - Math.fround(r)),
     };
-    await this.call('cloudResample', args, [offsets]);
+    const { result } = await this.call<{ mean: number[] }>('cloudResample', args, [offsets]);
     this.ref = ref;
+    this.cachedMean = result.mean;
     this.justResampled = true;
     this.resampleCount += 1;
     this.nEss = n;
@@ -402,8 +412,13 @@ export class GpuUpdater implements Updater {
     return Float64Array.from(this.ref, (r, p) => r + m.mean[p]!);
   }
 
-  /** The weighted mean `Σ w_i x_i` = `r + Σ w_i d_i` (the offsets' mean reduced on the device in float32). */
+  /**
+   * The weighted mean `Σ w_i x_i` = `r + Σ w_i d_i` (the offsets' mean reduced on the device in
+   * float32; it came back with the last step or resampling, so this costs no round trip).
+   */
   async estMean(): Promise<Float64Array> {
+    this.checkUsable();
+    if (this.cachedMean !== undefined) return Float64Array.from(this.ref, (r, p) => r + this.cachedMean![p]!);
     const { result } = await this.call<CloudMoments>('cloudMoments', { cloud: this.cloud });
     return this.meanFrom(result);
   }
@@ -414,8 +429,14 @@ export class GpuUpdater implements Updater {
     return this.covarianceFrom(result);
   }
 
-  /** Mean and covariance from one device round trip (the covariance comes with the mean). */
-  async estimates(_options: { readonly covariance?: boolean } = {}): Promise<{ mean: Float64Array; covariance: Float64Array }> {
+  /**
+   * Mean and covariance from one device round trip; with `{ covariance: false }` the mean alone,
+   * which came back with the last step (no round trip).
+   */
+  async estimates(options?: { readonly covariance?: true }): Promise<{ mean: Float64Array; covariance: Float64Array }>;
+  async estimates(options: { readonly covariance?: boolean }): Promise<{ mean: Float64Array; covariance?: Float64Array }>;
+  async estimates(options: { readonly covariance?: boolean } = {}): Promise<{ mean: Float64Array; covariance?: Float64Array }> {
+    if (options.covariance === false) return { mean: await this.estMean() };
     const { result } = await this.call<CloudMoments>('cloudMoments', { cloud: this.cloud });
     return { mean: this.meanFrom(result), covariance: this.covarianceFrom(result) };
   }

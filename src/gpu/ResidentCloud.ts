@@ -158,13 +158,13 @@ export class ResidentCloud {
   /** Writes the `Params` uniform (fields not given are 0). */
   private writeParams(p: {
     outcome?: number; seed0?: number; seed1?: number; maxiter?: number; postselect?: boolean; a?: number; mu?: readonly number[]; hS?: readonly number[];
-    refHi?: readonly number[]; refLo?: readonly number[];
+    refHi?: readonly number[]; refLo?: readonly number[]; mhalf?: number;
   }): void {
     const u = new Uint32Array(this.paramsData), f = new Float32Array(this.paramsData);
     u.fill(0);
     u[0] = this.n; u[1] = p.outcome ?? 0; u[2] = this.parity; u[3] = this.nBlocks;
     u[4] = (p.seed0 ?? 0) >>> 0; u[5] = (p.seed1 ?? 0) >>> 0; u[6] = p.maxiter ?? 0; u[7] = p.postselect === true ? 1 : 0;
-    f[8] = this.thresh; f[9] = p.a ?? 0; f[10] = LIKELIHOOD_TOL_F32;
+    f[8] = this.thresh; f[9] = p.a ?? 0; f[10] = LIKELIHOOD_TOL_F32; u[11] = p.mhalf ?? this.parity;
     const d = this.nP;
     for (let i = 0; i < d; i++) f[12 + i] = p.mu?.[i] ?? 0;
     // mat4x4 is column-major: column c at floats 16 + 4c
@@ -228,24 +228,32 @@ export class ResidentCloud {
     const h = new Float32Array(Math.max(1, this.model.nHostValues));
     if (args.h.length !== this.model.nHostValues) throw new QinferError('ERR_SHAPE', `${args.h.length} host values, the model takes ${this.model.nHostValues}`);
     args.h.forEach((v, i) => (h[i] = v));
-    this.writeParams({ outcome: args.outcome });
+    // the posterior mean of the new weights comes back with the step: one round trip per datum
+    this.writeParams({ outcome: args.outcome, mhalf: 1 - this.parity });
     this.ctx.write(this.small, h, SMALL_EXP * 4);
     const slot = SMALL_STATE + 8 * (1 - this.parity);
-    let r: number[] = [];
+    let r: number[] = [], mean: number[] = [];
     await this.ctx.run(
       (enc) => {
         const pass = enc.beginComputePass();
         this.encodeReduced(pass, 'weigh', 3);
         this.encodeSingle(pass, 'finishStep');
+        this.encodeReduced(pass, 'moments1', this.nP);
+        this.encodeSingle(pass, 'meanFinish');
         pass.end();
         enc.copyBufferToBuffer(this.small, slot * 4, this.stageSmall, 0, 32);
+        enc.copyBufferToBuffer(this.small, SMALL_MEAN * 4, this.stageSmall, 32, 16);
       },
-      [{ buffer: this.stageSmall, bytes: 32, read: (v) => (r = Array.from(new Float32Array(v.buffer, v.byteOffset, 8))) }],
+      [{ buffer: this.stageSmall, bytes: 48, read: (v) => {
+        const f = new Float32Array(v.buffer, v.byteOffset, 12);
+        r = Array.from(f.subarray(0, 8));
+        mean = Array.from(f.subarray(8, 8 + this.nP));
+      } }],
     );
     const [S, Q, nEss, flag, invalid] = r as [number, number, number, number, number];
     const accepted = invalid === 0 && (S / this.n > args.zeroThresh || args.acceptZero);
     if (accepted) this.parity = 1 - this.parity;
-    const result: CloudStepResult = { S, Q, nEss, resampleFlag: flag !== 0, invalid, accepted };
+    const result: CloudStepResult = { S, Q, nEss, resampleFlag: flag !== 0, invalid, accepted, mean };
     if (accepted && flag !== 0 && args.prepare) return { ...result, prepared: await this.prepare(onBlocks) };
     return result;
   }
@@ -286,24 +294,38 @@ export class ResidentCloud {
    * Resampling, second half: Liu–West on the device from the host's block offsets, the children
    * re-centred on the new reference (offsets from `r + μ`); weights become 1.
    */
-  async resample(args: CloudResampleArgs, offsets: Uint32Array): Promise<void> {
+  async resample(args: CloudResampleArgs, offsets: Uint32Array): Promise<number[]> {
     if (offsets.length !== this.nBlocks + 1 || offsets[this.nBlocks] !== this.n) {
       throw new QinferError('ERR_RESAMPLER', `block offsets must have ${this.nBlocks + 1} entries ending at ${this.n}`);
     }
+    const next = 1 - this.parity;
     this.writeParams({
       seed0: args.seed0, seed1: args.seed1, maxiter: args.maxiter, postselect: args.postselect, a: args.a, mu: args.mu, hS: args.hS, refHi: args.refHi, refLo: args.refLo,
+      mhalf: next,
     });
     this.ctx.write(this.offsets, offsets);
-    await this.ctx.run((enc) => {
-      const pass = enc.beginComputePass();
-      pass.setPipeline(this.pipes['resample']!);
-      pass.setBindGroup(0, this.main);
-      pass.dispatchWorkgroups(...this.grid(this.nBlocks));
-      pass.end();
-      enc.copyBufferToBuffer(this.xNew, 0, this.x, 0, this.n * this.nP * 4);
-    });
-    this.parity = 1 - this.parity;
-    this.ctx.write(this.small, Float32Array.of(this.n, this.n, this.n, 0, 0, 0, 0, 0), (SMALL_STATE + 8 * this.parity) * 4);
+    // the children's weights are all 1 (written to the other half): S = Σu² = n_ess = n
+    this.ctx.write(this.small, Float32Array.of(this.n, this.n, this.n, 0, 0, 0, 0, 0), (SMALL_STATE + 8 * next) * 4);
+    let mean: number[] = [];
+    await this.ctx.run(
+      (enc) => {
+        let pass = enc.beginComputePass();
+        pass.setPipeline(this.pipes['resample']!);
+        pass.setBindGroup(0, this.main);
+        pass.dispatchWorkgroups(...this.grid(this.nBlocks));
+        pass.end();
+        enc.copyBufferToBuffer(this.xNew, 0, this.x, 0, this.n * this.nP * 4);
+        // the new cloud's mean (offsets from the new reference), returned with the resampling
+        pass = enc.beginComputePass();
+        this.encodeReduced(pass, 'moments1', this.nP);
+        this.encodeSingle(pass, 'meanFinish');
+        pass.end();
+        enc.copyBufferToBuffer(this.small, SMALL_MEAN * 4, this.stageSmall, 0, 16);
+      },
+      [{ buffer: this.stageSmall, bytes: 16, read: (v) => (mean = Array.from(new Float32Array(v.buffer, v.byteOffset, this.nP))) }],
+    );
+    this.parity = next;
+    return mean;
   }
 
   /** Replaces the particles (and weights; default all 1). */

@@ -109,8 +109,8 @@ async function handle(req: HostRequest): Promise<{ result: unknown; out?: Segmen
       return { result: await cloud((req.args as { cloud: number }).cloud).moments() };
     case 'cloudResample': {
       const a = req.args as CloudResampleArgs;
-      await cloud(a.cloud).resample(a, input(req.segs[0]!, Uint32Array));
-      return { result: null };
+      const mean = await cloud(a.cloud).resample(a, input(req.segs[0]!, Uint32Array));
+      return { result: { mean } };
     }
     case 'cloudDownload': {
       let out: Segment | undefined;

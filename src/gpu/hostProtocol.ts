@@ -77,6 +77,8 @@ export interface CloudStepResult {
   readonly accepted: boolean;
   /** Present when the flag was set and `prepare` asked for it (blocks in the reply's `out`). */
   readonly prepared?: CloudMoments;
+  /** The offsets' weighted mean under the step's new weights (valid when `accepted`). */
+  readonly mean?: readonly number[];
 }
 
 /** Weighted moments of the cloud: `mean`, the upper triangle of `Σ u (x−μ)(x−μ)ᵀ`, and `S = Σ u`. */

@@ -28,4 +28,5 @@ export type { GpuFaultKind } from './hostProtocol.js';
 export { gpuBatchApply } from './batch/gpuBatchApply.js';
 export type { GpuBatchApply, GpuBatchOptions } from './batch/gpuBatchApply.js';
 export { batchPlan } from './batch/batchPlan.js';
+export { batchCapacity } from './batch/batchLayout.js';
 export type { BatchPlan } from './batch/batchPlan.js';

@@ -78,7 +78,7 @@ export function residentShader(model: DeviceModel): string {
 struct Params {
   n: u32, outcome: u32, parity: u32, nBlocks: u32,
   seed0: u32, seed1: u32, maxiter: u32, postselect: u32,
-  thresh: f32, a: f32, tol: f32, pad: f32,
+  thresh: f32, a: f32, tol: f32, mhalf: u32,
   mu: vec4<f32>,
   hs: mat4x4<f32>,
   refHi: vec4<f32>,
@@ -104,6 +104,8 @@ fn particle(i: u32) -> array<f32, NP> {
   return v;
 }
 fn current(i: u32) -> f32 { return w[P.parity * P.n + i]; }
+/** The weights the moment passes read: the current half, or the new one right after a step or a resampling. */
+fn mcur(i: u32) -> f32 { return w[P.mhalf * P.n + i]; }
 
 @compute @workgroup_size(${W})
 fn weigh(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -152,7 +154,7 @@ fn moments1(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   let i = g * ${W}u + li;
   for (var p = 0u; p < NP; p++) { sh[li * NP + p] = 0.0f; }
   if (i < P.n) {
-    let u = current(i);
+    let u = mcur(i);
     for (var p = 0u; p < NP; p++) { sh[li * NP + p] = u * x[i * NP + p]; }
   }
   ${treeReduce(nP)}
@@ -163,7 +165,7 @@ fn moments1(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 
 @compute @workgroup_size(1)
 fn meanFinish() {
-  let S = small[STATE + 8u * P.parity];
+  let S = small[STATE + 8u * P.mhalf];
   for (var p = 0u; p < NP; p++) { small[MEAN + p] = fin[p] / S; }
 }
 
@@ -174,7 +176,7 @@ fn moments2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   let i = g * ${W}u + li;
   for (var c = 0u; c < ${K2}u; c++) { sh[li * ${K2}u + c] = 0.0f; }
   if (i < P.n) {
-    let u = current(i);
+    let u = mcur(i);
     var d: array<f32, NP>;
     for (var p = 0u; p < NP; p++) { d[p] = x[i * NP + p] - small[MEAN + p]; }
     var v = array<f32, ${K2}>(${pairs.join(', ')});

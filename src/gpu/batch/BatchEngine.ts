@@ -12,8 +12,7 @@ const LIKELIHOOD_TOL_F32 = 4 * 2 ** -23;
 
 /** The kernels of one step after the simulation, in order. */
 const STEP: readonly BatchEntry[] = [
-  'simulate', 'weigh', 'reduceW', 'finish', 'moments1', 'reduceM', 'meanFinish', 'moments2', 'reduceC',
-  'prepResample', 'resample', 'postResample', 'moments1', 'reduceM', 'estFinish',
+  'simulate', 'weigh', 'reduceW', 'finish', 'moments2', 'reduceC', 'prepResample', 'resample', 'postResample', 'moments1r', 'reduceM', 'estFinish',
 ];
 /** PGH's draws: the current weights' block sums, then two particles per trial. */
 const PGH: readonly BatchEntry[] = ['moments1', 'reduceM', 'pghDraw'];
@@ -80,10 +79,16 @@ export class BatchEngine {
       const [, x, w, st, , , offs] = e.all as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
       ctx.write(x, x0);
       ctx.write(w, new Float32Array(K * n).fill(1));
-      const rows = new Float32Array(K * ST);
+      const rows = new Float32Array(K * ST), nP = model.nModelparams;
       for (let t = 0; t < K; t++) {
         rows[t * ST + S.SUM] = n;
         rows[t * ST + S.NESS] = n;
+        // the estimate before any accepted datum: the mean of the initial offsets
+        for (let p = 0; p < nP; p++) {
+          let m = 0;
+          for (let i = 0; i < n; i++) m += x0[(t * n + i) * nP + p]!;
+          rows[t * ST + S.MUEST + p] = m / n;
+        }
       }
       ctx.write(st, rows);
       ctx.write(offs, seeds);

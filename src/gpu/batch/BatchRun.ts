@@ -5,10 +5,11 @@ import { PGH } from '../../heuristics/PGH.js';
 import type { Model } from '../../models/Model.js';
 import { perfLoss } from '../../perf/perfLoss.js';
 import type { TrialResult, TrialSpec } from '../../perf/TrialSpec.js';
-import { TRIAL_STREAMS } from '../../perf/trialStreams.js';
+import { trialSetup } from '../../perf/trialSetup.js';
+import { TRIAL_STREAMS } from '../../rng/trialStreams.js';
 import type { Registry } from '../../registry/Registry.js';
 import { liuWestParameters } from '../../resamplers/LiuWestResampler.js';
-import { Rng } from '../../rng/Rng.js';
+import type { Rng } from '../../rng/Rng.js';
 import { resolveUpdatePolicy } from '../../smc/updatePolicy.js';
 import type { GpuHost } from '../GpuHost.js';
 import type { GpuModel } from '../GpuModel.js';
@@ -103,7 +104,6 @@ export async function runBatch(specs: readonly TrialSpec[], ctx: BatchRunContext
   const registry = ctx.registry, gm = ctx.gpuModel, dm = deviceModel(gm);
   const clock = ctx.clock ?? (() => performance.now());
   const model = registry.createModel(first.model);
-  const prior = registry.createDistribution(first.prior);
   const nP = model.nModelparams, n = first.nParticles, nExp = first.nExp, K = specs.length;
   const nH = dm.nHostValues, IN = inputFloats(nP, nH);
   const u = first.updater ?? {};
@@ -119,16 +119,11 @@ export async function runBatch(specs: readonly TrialSpec[], ctx: BatchRunContext
   // per-trial set-up, stream by stream as TrialRun does it
   const x0 = new Float32Array(K * n * nP), seeds = new Uint32Array(2 * K);
   const trials: Trial[] = specs.map((spec, t) => {
-    const rng = new Rng(spec.seed);
-    let truth: Float64Array;
-    if (spec.trueModelparams !== undefined) truth = Float64Array.from(spec.trueModelparams);
-    else {
-      const truePrior = spec.truePrior === undefined ? prior : registry.createDistribution(spec.truePrior);
-      const draw = truePrior.sample(1, rng.split(TRIAL_STREAMS.trueParams));
-      truth = Float64Array.from({ length: nP }, (_, p) => draw.get(0, p));
-    }
-    const updaterRng = rng.split(TRIAL_STREAMS.updater);
-    const draw = prior.sample(n, updaterRng);
+    // the trial's set-up and streams exactly as TrialRun builds them (trialSetup)
+    const setup = trialSetup(spec, registry);
+    const truth = Float64Array.from(setup.trueParams);
+    const updaterRng = setup.updaterArgs.rng;
+    const draw = setup.prior.sample(n, updaterRng); // the initial cloud SMCUpdater and GpuUpdater draw
     const x = Float64Array.from(draw.data.subarray(draw.offset, draw.offset + n * nP));
     model.canonicalize(x, n);
     const ref = callReference(gm, x, n);
@@ -136,9 +131,9 @@ export async function runBatch(specs: readonly TrialSpec[], ctx: BatchRunContext
     seeds[2 * t] = updaterRng.nextUint32();
     seeds[2 * t + 1] = updaterRng.nextUint32();
     const dataRecord: number[] = [];
-    const heuristic = registry.createHeuristic(spec.heuristic, stepView(model, dataRecord), rng.split(TRIAL_STREAMS.heuristic));
+    const heuristic = setup.heuristic(stepView(model, dataRecord));
     return {
-      spec, truth, ref, sim: rng.split(TRIAL_STREAMS.simulation), dataRecord, heuristic, exps: new ExperimentColumns(model, nExp),
+      spec, truth, ref, sim: setup.root.split(TRIAL_STREAMS.simulation), dataRecord, heuristic, exps: new ExperimentColumns(model, nExp),
       loss: new Float64Array(nExp), resampleCount: new Int32Array(nExp), elapsedTime: new Float64Array(nExp), outcome: new Int32Array(nExp),
       trueParams: new Float64Array(nExp * nP), estParams: new Float64Array(nExp * nP), stopped: false,
     };

@@ -23,17 +23,18 @@ export const S = {
   RESAMPLE: 6,
   /** Likelihood values of this step that were NaN or outside [0, 1]. */
   INVALID: 7,
-  /** Reduction targets of the weigh pass: Σu', Σu'², #invalid. */
-  SNEW: 8,
-  QNEW: 9,
-  BAD: 10,
-  NESS: 11,
+  NESS: 8,
   /** The Bayes normalisation `N = Σu'/n` of this step. */
-  NORM: 12,
-  RCOUNT: 13,
-  /** Reduction target of the first-moment pass: Σu x_p (NP values) then Σu. */
-  MSUM: 14,
-  /** The weighted mean of the offsets before resampling (the shift of the reference). */
+  NORM: 9,
+  RCOUNT: 10,
+  /** Reduction target of the weigh pass: Σu', Σu'², #invalid, then Σu' d_p (NP values). */
+  SNEW: 12,
+  QNEW: 13,
+  BAD: 14,
+  WSUM: 15,
+  /** Reduction target of the first-moment pass: Σu d_p (NP values) then Σu. */
+  MSUM: 19,
+  /** The weighted mean of the offsets after the update, before resampling (the shift of the reference). */
   MU: 24,
   /** Reduction target of the centred second moments (upper triangle, ≤ 10 values). */
   CSUM: 28,
@@ -63,12 +64,35 @@ export function triangle(nP: number): number {
   return (nP * (nP + 1)) / 2;
 }
 
+/** Components of the weigh pass's partial sums: Σu', Σu'², #invalid, Σu' d_p. */
+export function weighComponents(nP: number): number {
+  return 3 + nP;
+}
+
 /** Components of the widest partial-sum pass. */
 export function maxComponents(nP: number): number {
-  return Math.max(3, nP + 1, triangle(nP));
+  return Math.max(weighComponents(nP), nP + 1, triangle(nP));
 }
 
 /** Bytes of the largest device buffer of a batch of `K` trials × `n` particles (the offsets, two halves). */
 export function largestBufferBytes(K: number, n: number, nP: number): number {
   return 2 * K * n * nP * 4;
+}
+
+/**
+ * Trials per batch: as many as `maxTrials`, bounded so that the largest buffer
+ * (`2·K·n·nP` float32 offsets) fits `min(maxStorageBufferBindingSize, maxBufferSize)` and the
+ * optional `memoryLimit` (bytes); 0 when one trial alone does not fit.
+ *
+ * @example
+ * ```ts
+ * batchCapacity({ maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 }, 6000, 1, 1024); // 1024 (one trial: 48 kB)
+ * ```
+ */
+export function batchCapacity(
+  limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number },
+  n: number, nP: number, maxTrials: number, memoryLimit = Infinity,
+): number {
+  const lim = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, memoryLimit);
+  return Math.max(0, Math.min(maxTrials, Math.floor(lim / largestBufferBytes(1, n, nP))));
 }

@@ -19,7 +19,12 @@ export function stepView(model: Model, dataRecord: number[]): SMCUpdater {
   return new Proxy(target, {
     get(t, prop) {
       if (typeof prop === 'symbol' || prop === 'then' || prop in t) return (t as Record<string | symbol, unknown>)[prop];
-      throw new QinferError('ERR_ARGUMENT', `the batched GPU engine runs this heuristic on the host from the step index alone, but it reads the posterior (updater.${String(prop)}); use ExpSparseHeuristic-like heuristics, PGH, or another backend`);
+      const reads = (): never => {
+        throw new QinferError('ERR_ARGUMENT', `the batched GPU engine runs this heuristic on the host from the step index alone, but it reads the posterior (updater.${String(prop)}); use ExpSparseHeuristic-like heuristics, PGH, or another backend`);
+      };
+      // a method may be looked up (PGH checks that sample exists; its draws run on the device), not called
+      if (prop === 'sample') return reads;
+      return reads();
     },
   }) as unknown as SMCUpdater;
 }

@@ -2,20 +2,20 @@ import type { DeviceModel } from '../deviceModel.js';
 import { WORKGROUP_SIZE } from '../dispatchGrid.js';
 import { WGSL_RANDOM, treeReduce } from '../wgslCommon.js';
 import { wgslPrelude } from '../wgslPrelude.js';
-import { ST, S, inputFloats, maxComponents, triangle } from './batchLayout.js';
+import { ST, S, inputFloats, maxComponents, triangle, weighComponents } from './batchLayout.js';
 
 /** Invocations per workgroup of the per-trial kernels (one invocation per trial). */
 export const TRIAL_GROUP = 64;
 
 /** The kernels of one batched step, in dispatch order (see {@link batchShader}). */
 export const BATCH_ENTRIES = [
-  'simulate', 'weigh', 'reduceW', 'finish', 'moments1', 'reduceM', 'meanFinish', 'moments2', 'reduceC',
-  'prepResample', 'resample', 'postResample', 'estFinish', 'pghDraw',
+  'simulate', 'weigh', 'reduceW', 'finish', 'moments2', 'reduceC', 'prepResample', 'resample', 'postResample',
+  'moments1r', 'reduceM', 'estFinish', 'moments1', 'pghDraw',
 ] as const;
 export type BatchEntry = (typeof BATCH_ENTRIES)[number];
 
 /** The per-trial kernels (dispatched over ⌈K/64⌉ groups); the others run over the K·G particle blocks or K trials × 256. */
-export const TRIAL_KERNELS: readonly BatchEntry[] = ['simulate', 'finish', 'meanFinish', 'prepResample', 'postResample', 'estFinish', 'pghDraw'];
+export const TRIAL_KERNELS: readonly BatchEntry[] = ['simulate', 'finish', 'prepResample', 'postResample', 'estFinish', 'pghDraw'];
 /** The per-trial reductions (one workgroup of 256 per trial). */
 export const REDUCE_KERNELS: readonly BatchEntry[] = ['reduceW', 'reduceM', 'reduceC'];
 
@@ -26,13 +26,14 @@ export const REDUCE_KERNELS: readonly BatchEntry[] = ['reduceW', 'reduceM', 'red
  * block of 256 particles (G blocks per trial), per step:
  *
  *   simulate:    o_t = [pr0d(0, h_true,t) ≤ u_t]  (the true parameters' outcome, u_t from the trial's simulation stream)
- *   weigh:       u'_i = u_i · (n / S_t) · Pr(o_t | r_t + d_i; e_t)                 (partials Σu', Σu'², #invalid)
- *   finish:      N_t = Σu'/n, n_ess = (Σu')²/Σu'², accept (zero-weight policy), resample iff n_ess < thresh · n
- *   moments:     μ_t = Σu d / Σu, C_t = Σu (d − μ)(d − μ)ᵀ / Σu, per-block weight sums
+ *   weigh:       u'_i = u_i · (n / S_t) · Pr(o_t | r_t + d_i; e_t)    (partials Σu', Σu'², #invalid, Σu' d; block sums)
+ *   finish:      N_t = Σu'/n, n_ess = (Σu')²/Σu'², μ_t = Σu' d / Σu', accept (zero-weight policy),
+ *                resample iff n_ess < thresh · n
+ *   moments2:    (flagged trials) C_t = Σu (d − μ)(d − μ)ᵀ / Σu
  *   resample:    (flagged trials) L = h·chol(C) (zeroCovComp·I when C = 0), children per block systematic
  *                from one device uniform, parents multinomial within the block, Liu–West re-centred on
  *                r_t + μ_t: d' = a (d_parent − μ) + L z, postselected on valid((r + μ) + d') in float32
- *   estimate:    μ'_t = Σu d / Σu of the cloud after the step (the estimate is r_t + μ'_t on the host)
+ *   estimate:    μ'_t = μ_t, or after a resampling Σu d / Σu of the new cloud (the estimate is r_t + μ'_t on the host)
  *   pghDraw:     (PGH, a submission of its own) two particles per trial from the weights, retried
  *                while ‖Q (d_a − d_b)‖₁ = 0
  *
@@ -44,9 +45,28 @@ export const REDUCE_KERNELS: readonly BatchEntry[] = ['reduceW', 'reduceM', 'red
  */
 export function batchShader(model: DeviceModel): string {
   const nP = model.nModelparams, nH = Math.max(1, model.nHostValues), W = WORKGROUP_SIZE;
-  const K2 = triangle(nP), CM = maxComponents(nP), IN = inputFloats(nP, nH);
+  const K2 = triangle(nP), CM = maxComponents(nP), IN = inputFloats(nP, nH), CW = weighComponents(nP);
   const pairs: string[] = [];
   for (let p = 0; p < nP; p++) for (let q = p; q < nP; q++) pairs.push(`d[${p}] * d[${q}]`);
+  const moments1 = (name: string, cond: string): string => `
+@compute @workgroup_size(${W})
+fn ${name}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let g = groupIndex(wid, nwg);
+  let t = g / P.G;
+  let i = (g - t * P.G) * ${W}u + li;
+  for (var c = 0u; c <= NP; c++) { sh[li * (NP + 1u) + c] = 0.0f; }
+  if (t < P.K && i < P.n && alive(t) && ${cond}) {
+    let u = w[widx(wpar(t), t, i)];
+    let d = particle(t, i);
+    for (var p = 0u; p < NP; p++) { sh[li * (NP + 1u) + p] = u * d[p]; }
+    sh[li * (NP + 1u) + NP] = u;
+  }
+  ${treeReduce(nP + 1)}
+  if (li == 0u && t < P.K) {
+    for (var c = 0u; c <= NP; c++) { part[g * (NP + 1u) + c] = sh[c]; }
+    part[blockBase() + g] = sh[NP];
+  }
+}`;
   const reduce = (name: string, C: number, dest: number): string => `
 @compute @workgroup_size(${W})
 fn ${name}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -118,10 +138,13 @@ fn weigh(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
   let i = (g - t * P.G) * ${W}u + li;
   var un = 0.0f;
   var bad = 0.0f;
+  var d: array<f32, NP>;
+  for (var p = 0u; p < NP; p++) { d[p] = 0.0f; }
   if (t < P.K && i < P.n && alive(t)) {
     var h: array<f32, NH>;
     for (var f = 0u; f < NH; f++) { h[f] = inp[t * IN + f]; }
-    let p0 = pr0d(particle(t, i), h);
+    d = particle(t, i);
+    let p0 = pr0d(d, h);
     var l = select(1.0f - p0, p0, st[t * ST + ${S.OUTCOME}u] == 0.0f);
     let bits = bitcast<u32>(l) & 0x7fffffffu;
     if (bits > 0x7f800000u || l > 1.0f + P.tol || l < -P.tol) { bad = 1.0f; l = 0.0f; }
@@ -130,13 +153,17 @@ fn weigh(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
     un = w[widx(hw, t, i)] * (f32(P.n) / st[t * ST + ${S.SUM}u]) * l;
     w[widx(1u - hw, t, i)] = un;
   }
-  sh[li * 3u] = un;
-  sh[li * 3u + 1u] = un * un;
-  sh[li * 3u + 2u] = bad;
-  ${treeReduce(3)}
-  if (li == 0u && t < P.K) { for (var c = 0u; c < 3u; c++) { part[g * 3u + c] = sh[c]; } }
+  sh[li * ${CW}u] = un;
+  sh[li * ${CW}u + 1u] = un * un;
+  sh[li * ${CW}u + 2u] = bad;
+  for (var p = 0u; p < NP; p++) { sh[li * ${CW}u + 3u + p] = un * d[p]; }
+  ${treeReduce(CW)}
+  if (li == 0u && t < P.K) {
+    for (var c = 0u; c < ${CW}u; c++) { part[g * ${CW}u + c] = sh[c]; }
+    part[blockBase() + g] = sh[0];
+  }
 }
-${reduce('reduceW', 3, S.SNEW)}
+${reduce('reduceW', CW, S.SNEW)}
 
 @compute @workgroup_size(${TRIAL_GROUP})
 fn finish(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -159,38 +186,19 @@ fn finish(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   st[o + ${S.ACCEPTED}u] = 1.0f;
   st[o + ${S.WPAR}u] = f32(1u - wpar(t));
   st[o + ${S.SUM}u] = S1;
+  for (var p = 0u; p < NP; p++) {
+    let mu = st[o + ${S.WSUM}u + p] / S1;
+    st[o + ${S.MU}u + p] = mu;
+    st[o + ${S.MUEST}u + p] = mu;
+  }
   let ness = (S1 / Q1) * S1;
   st[o + ${S.NESS}u] = ness;
   st[o + ${S.RESAMPLE}u] = select(0.0f, 1.0f, ness < P.thresh * f32(P.n));
 }
 
-@compute @workgroup_size(${W})
-fn moments1(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let g = groupIndex(wid, nwg);
-  let t = g / P.G;
-  let i = (g - t * P.G) * ${W}u + li;
-  for (var c = 0u; c <= NP; c++) { sh[li * (NP + 1u) + c] = 0.0f; }
-  if (t < P.K && i < P.n && alive(t)) {
-    let u = w[widx(wpar(t), t, i)];
-    let d = particle(t, i);
-    for (var p = 0u; p < NP; p++) { sh[li * (NP + 1u) + p] = u * d[p]; }
-    sh[li * (NP + 1u) + NP] = u;
-  }
-  ${treeReduce(nP + 1)}
-  if (li == 0u && t < P.K) {
-    for (var c = 0u; c <= NP; c++) { part[g * (NP + 1u) + c] = sh[c]; }
-    part[blockBase() + g] = sh[NP];
-  }
-}
+${moments1('moments1', 'true')}
+${moments1('moments1r', `st[t * ST + ${S.RESAMPLE}u] == 1.0f`)}
 ${reduce('reduceM', nP + 1, S.MSUM)}
-
-@compute @workgroup_size(${TRIAL_GROUP})
-fn meanFinish(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
-  let t = groupIndex(wid, nwg) * ${TRIAL_GROUP}u + li;
-  if (t >= P.K || !alive(t)) { return; }
-  let o = t * ST;
-  for (var p = 0u; p < NP; p++) { st[o + ${S.MU}u + p] = st[o + ${S.MSUM}u + p] / st[o + ${S.MSUM}u + NP]; }
-}
 
 @compute @workgroup_size(${W})
 fn moments2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
@@ -215,7 +223,7 @@ fn prepResample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
   let t = groupIndex(wid, nwg) * ${TRIAL_GROUP}u + li;
   if (t >= P.K || !alive(t) || st[t * ST + ${S.RESAMPLE}u] != 1.0f) { return; }
   let o = t * ST;
-  let su = st[o + ${S.MSUM}u + NP];
+  let su = st[o + ${S.SUM}u];
   // covariance of the offsets, full matrix from the upper triangle; zeroCovComp·I when it is 0
   var C: array<f32, 16>;
   var nonzero = false;
@@ -341,7 +349,7 @@ fn postResample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 @compute @workgroup_size(${TRIAL_GROUP})
 fn estFinish(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let t = groupIndex(wid, nwg) * ${TRIAL_GROUP}u + li;
-  if (t >= P.K || !alive(t)) { return; }
+  if (t >= P.K || !alive(t) || st[t * ST + ${S.RESAMPLE}u] != 1.0f) { return; }
   let o = t * ST;
   for (var p = 0u; p < NP; p++) { st[o + ${S.MUEST}u + p] = st[o + ${S.MSUM}u + p] / st[o + ${S.MSUM}u + NP]; }
 }

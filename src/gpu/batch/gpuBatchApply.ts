@@ -8,7 +8,7 @@ import type { Registry } from '../../registry/Registry.js';
 import { GpuHost, type GpuHostOptions } from '../GpuHost.js';
 import type { GpuModelFactory } from '../GpuModel.js';
 import { GPU_DOCS_URL, GpuUnavailableError } from '../GpuUnavailableError.js';
-import { largestBufferBytes } from './batchLayout.js';
+import { batchCapacity } from './batchLayout.js';
 import { batchPlan, type BatchPlan } from './batchPlan.js';
 import { runBatch } from './BatchRun.js';
 
@@ -22,6 +22,8 @@ export interface GpuBatchOptions extends GpuHostOptions {
   gpuModels?: Readonly<Record<string, GpuModelFactory>>;
   /** Most trials in one batch (default 1024); fewer when the device's buffer limits say so. */
   maxTrials?: number;
+  /** Bytes the largest buffer of a batch may take (default: the device's limit); smaller values make smaller batches. */
+  memoryLimit?: number;
   /**
    * Where trials go that the engine cannot run (no GPU kernel for the model, dynamics, more than
    * 4 parameters, a heuristic that reads the posterior other than PGH, the `'reset'` policy, a
@@ -68,8 +70,8 @@ function batchKey(spec: TrialSpec): string {
  * per-trial reductions, resampling decision and Liu–West, the true parameters' simulation,
  * PGH's draws), phase-exact (float32 offsets from each trial's float64 reference, docs/gpu.md).
  * A batch holds at most `maxTrials` trials and no more than the device's largest buffer allows
- * (`2·K·n·d` float32 offsets ≤ min(maxStorageBufferBindingSize, maxBufferSize)); larger groups
- * run as several batches, one after another.
+ * (`2·K·n·d` float32 offsets ≤ min(maxStorageBufferBindingSize, maxBufferSize, memoryLimit),
+ * `batchCapacity`); larger groups run as several batches, one after another.
  *
  * The results are the `TrialResult`s `perfTestMultiple` collects (same columns; the estimates are
  * float64 `r + μ` with μ reduced in float32; elapsed time is the batch step's wall time per live
@@ -129,15 +131,14 @@ export function gpuBatchApply(options: GpuBatchOptions = {}): GpuBatchApply {
     let K = maxTrials;
     try {
       const info = await host.adapterInfo();
-      const lim = Math.min(info.limits.maxStorageBufferBindingSize, info.limits.maxBufferSize);
-      K = Math.min(maxTrials, Math.floor(lim / largestBufferBytes(1, spec.nParticles, plan.gpuModel.nModelparams)));
+      K = batchCapacity(info.limits, spec.nParticles, plan.gpuModel.nModelparams, maxTrials, options.memoryLimit);
     } catch (e) {
       if (!(isQinferError(e, 'ERR_GPU_UNAVAILABLE') || isQinferError(e, 'ERR_GPU'))) throw e;
       giveUp(e);
       return live.forEach(toFallback);
     }
     if (K < 1) {
-      warnOnce(`${spec.nParticles} particles of one trial exceed this device's largest buffer; those trials run on the CPU`);
+      warnOnce(`${spec.nParticles} particles of one trial exceed this device's largest buffer (or memoryLimit); those trials run on the CPU`);
       return live.forEach(toFallback);
     }
     for (let s = 0; s < live.length; s += K) {
