@@ -38,18 +38,24 @@ export class MultinomialGuide {
     if (this.guide.length < g + 1) this.guide = new Int32Array(g + 1);
     const cdf = this.cdf, guide = this.guide;
     // guide[k] = #{j : cdf[j] ≤ k/g} = #{j : ⌈cdf[j]·g⌉ ≤ k} (cdf[j]·g is exact: g is a power of
-    // two), so count each j at bucket ⌈cdf[j]·g⌉ and take the running sum: no data-dependent
-    // branch (a walk over the buckets would mispredict at almost every particle).
+    // two). ⌈cdf[j]·g⌉ does not decrease with j, so that count is 1 + the largest j whose bucket
+    // ⌈cdf[j]·g⌉ is ≤ k: mark each bucket with j + 1 (the last, largest j wins), then carry the
+    // marks forward. Plain stores, no data-dependent branch (a walk over the buckets would
+    // mispredict at almost every particle, a count per bucket would chain its increments).
     guide.fill(0, 0, g + 1);
     let s = 0;
     for (let j = 0; j < n; j++) {
       s += w[j]!;
       cdf[j] = s;
       const b = Math.ceil(s * g);
-      guide[b < g ? b : g]++;
+      guide[b < g ? b : g] = j + 1;
     }
     let c = 0;
-    for (let k = 0; k < g; k++) guide[k] = c += guide[k]!;
+    for (let k = 0; k < g; k++) {
+      const m = guide[k]!;
+      c = m > c ? m : c;
+      guide[k] = c;
+    }
     let last = n - 1;
     while (last > 0 && !(w[last]! > 0)) last--;
     this.g = g;
