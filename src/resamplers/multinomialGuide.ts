@@ -8,9 +8,9 @@
  * numpy's `searchsorted(cumsum(w), u, 'right')` as QInfer draws its parents, with `last` the last
  * index of positive weight, so that a `u` beyond the rounded total never picks a zero-weight
  * particle; with no positive weight every draw is 0. The guide
- * table holds, for each of `G` equal buckets of [0, 1) (G a power of two ≥ n, so that `u·G` and
- * `k/G` are exact), the first index a `u` of that bucket can map to; the draw walks forward from
- * it (on average less than two steps).
+ * table holds, for each of `G` equal buckets of [0, 1) (G the largest power of two ≤ n, so that `u·G`
+ * and `k/G` are exact), the first index a `u` of that bucket can map to; the draw walks forward from
+ * it (on average over at most n/G ≤ 2 entries).
  *
  * The buffers are owned by the caller and reused (no allocation per call once they are large
  * enough).
@@ -34,7 +34,7 @@ export class MultinomialGuide {
   prepare(w: Float64Array, n: number): number {
     if (this.cdf.length < n) this.cdf = new Float64Array(n);
     let g = 1;
-    while (g < n) g *= 2;
+    while (g * 2 <= n) g *= 2;
     if (this.guide.length < g + 1) this.guide = new Int32Array(g + 1);
     const cdf = this.cdf, guide = this.guide;
     // guide[k] = #{j : cdf[j] ≤ k/g} = #{j : ⌈cdf[j]·g⌉ ≤ k} (cdf[j]·g is exact: g is a power of
