@@ -181,6 +181,8 @@ export type { WebWorkerBackend, WebWorkerBackendOptions } from './webworker/webW
 export { serveLikelihood } from './webworker/serveLikelihood.js';
 export type { WorkerLike, WorkerScopeLike, WorkerLikelihoodTask, WorkerLikelihoodReply } from './webworker/webWorkerProtocol.js';
 export type { EngineView, Chunk, SimulationRequest, SimulationChunk } from './backends/EngineView.js';
+export { autoBackend, formatAutoTable } from './backends/autoBackend.js';
+export type { AutoBackend, AutoBackendOptions, AutoTable } from './backends/autoBackend.js';
 
 // --- performance testing ---
 export type { TrialSpec, TrialResult, TrialApply, UpdaterOptionsSpec } from './perf/TrialSpec.js';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clusterBackend, clusterCliBackend, redisOptions, type ClusterBackend } from '../src/cluster/index.js';
+import { clusterCliBackend } from '../src/cli/backends/clusterCliBackend.js';
+import { clusterBackend, redisOptions, type ClusterBackend } from '../src/cluster/index.js';
 import { QinferArgumentError } from '../src/errors/QinferError.js';
 import { QinferError } from '../src/errors/QinferError.js';
 import { ExpParams } from '../src/expparams/ExpParams.js';
@@ -25,7 +26,7 @@ import { builtInRegistry } from '../src/registry/builtInRegistry.js';
 import { Rng } from '../src/rng/Rng.js';
 import { deriveSeed } from '../src/rng/deriveSeed.js';
 import { register as registerFixtures } from './cluster.models.fixture.js';
-import { describeWithRedis, expectSameRecords, killAllEngines, maxRunning, spawnEngine, startTestRedis, testPrefix, type EngineProcess, type TestRedis } from './helpers/redis.js';
+import { describeWithRedis, eventsUntil, expectSameRecords, killAllEngines, maxRunning, spawnEngine, startTestRedis, testPrefix, type EngineProcess, type TestRedis } from './helpers/redis.js';
 
 const PRECESSION: PerfTestOptions = {
   model: { name: 'SimplePrecessionModel' },
@@ -85,7 +86,9 @@ describeWithRedis('cluster engines on a real Redis', () => {
     expect(remote.map((r) => r.index).sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
     const byIndex = new Map(local.map((r) => [r.index, r as TrialResult]));
     for (const r of remote) expectSameRecords(r as TrialResult, byIndex.get(r.index)!);
-    for (const e of engines) expect(e.events.filter((x) => x.event === 'done' && x['kind'] === 'trials').length).toBeGreaterThan(0);
+    const trialsDone = (e: EngineProcess): number => e.events.filter((x) => x.event === 'done' && x['kind'] === 'trials').length;
+    await eventsUntil(engines, () => engines.every((e) => trialsDone(e) > 0));
+    for (const e of engines) expect(trialsDone(e)).toBeGreaterThan(0);
     expect((await cluster.engines()).filter((e) => e.id.length > 0)).toHaveLength(2);
   });
 
@@ -93,7 +96,9 @@ describeWithRedis('cluster engines on a real Redis', () => {
     const signal = new AbortController().signal;
     const specs = [0, 1, 2, 3, 4, 5].map((i) => spec(SLOW, i, 4));
     const before = engines.map((e) => e.events.length);
+    const ended = (from: readonly number[]): number => engines.reduce((a, e, k) => a + e.events.slice(from[k]).filter((x) => x.event === 'done').length, 0);
     await Promise.all(specs.map((s) => cluster.trialApply()(s, signal)));
+    await eventsUntil(engines, () => ended(before) >= 6);
     expect(maxRunning(engines, before)).toBe(2);
     const capped = clusterBackend({ connection: redis.url, queuePrefix: prefix, maxOutstanding: 1 });
     const from = engines.map((e) => e.events.length);
@@ -103,6 +108,7 @@ describeWithRedis('cluster engines on a real Redis', () => {
     } finally {
       await capped.close();
     }
+    await eventsUntil(engines, () => ended(from) >= 6);
     const starts = engines.reduce((a, e, k) => a + e.events.slice(from[k]).filter((x) => x.event === 'start').length, 0);
     expect(starts).toBe(6);
     expect(maxRunning(engines, from)).toBe(1);
@@ -175,6 +181,7 @@ describeWithRedis('cluster engines on a real Redis', () => {
       const huge = { v: 1, spec: { ...spec(PRECESSION, 0), model: { name: 'SimplePrecessionModel', params: { junk: 'x'.repeat(2 << 20) } } } };
       const cases = [{ v: 1, spec: { index: 'zero' } }, { hello: 'world' }, huge];
       const startsBefore = engines.reduce((a, e) => a + e.events.filter((x) => x.event === 'start').length, 0);
+      const failuresBefore = engines.reduce((a, e) => a + e.events.filter((x) => x.event === 'failed').length, 0);
       for (const data of cases) {
         const job = await q.add('trials', data, { attempts: 1 });
         const reason = await job.waitUntilFinished(ev, 30_000).then(
@@ -183,6 +190,8 @@ describeWithRedis('cluster engines on a real Redis', () => {
         );
         expect(reason).toMatch(/^ERR_PAYLOAD @/);
       }
+      const failures = (): number => engines.reduce((a, e) => a + e.events.filter((x) => x.event === 'failed').length, 0);
+      await eventsUntil(engines, () => failures() - failuresBefore >= cases.length);
       // the oversized job was refused before it reached a worker thread (no 'start' event for it)
       const startsAfter = engines.reduce((a, e) => a + e.events.filter((x) => x.event === 'start').length, 0);
       expect(startsAfter - startsBefore).toBe(2);
@@ -212,8 +221,9 @@ describeWithRedis('cluster engines on a real Redis', () => {
     const small = Float64Array.from({ length: 3 }, () => rng.uniform());
     const par5 = new ParallelizedModel(model, view5, { serialThreshold: 1 });
     expect(Array.from((await par5.likelihoodAsync([1], small, eps)).data)).toEqual(Array.from(model.likelihood([1], small, eps).data));
-    const chunkJobs = engines.reduce((a, e) => a + e.events.filter((x) => x.event === 'done' && x['kind'] === 'likelihood').length, 0);
-    expect(chunkJobs).toBeGreaterThanOrEqual(2 + 3);
+    const chunkJobs = (): number => engines.reduce((a, e) => a + e.events.filter((x) => x.event === 'done' && x['kind'] === 'likelihood').length, 0);
+    await eventsUntil(engines, () => chunkJobs() >= 2 + 3);
+    expect(chunkJobs()).toBeGreaterThanOrEqual(2 + 3);
   });
 
   it('a chunk of a model the engines do not know fails with ERR_UNKNOWN_MODEL naming the chunk', async () => {
@@ -289,6 +299,7 @@ describeWithRedis('cluster engines on a real Redis', () => {
       expect(JSON.stringify(quick.events) + quick.stderr()).toContain('handed-back');
       const other = await spawnEngine(redis.url, ['--prefix', p2, '--concurrency', '1']);
       expectSameRecords(await p2r, await serialApply()(s2, signal));
+      await eventsUntil([other], () => other.events.some((x) => x.event === 'done'));
       expect(other.events.some((x) => x.event === 'done')).toBe(true);
     } finally {
       await c2.close();

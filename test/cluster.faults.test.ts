@@ -11,7 +11,7 @@ import type { PerfTestOptions } from '../src/perf/PerfTestOptions.js';
 import { serialApply } from '../src/perf/serialApply.js';
 import type { TrialResult, TrialSpec } from '../src/perf/TrialSpec.js';
 import { deriveSeed } from '../src/rng/deriveSeed.js';
-import { describeWithRedis, expectSameRecords, killAllEngines, spawnEngine, startTestRedis, testPrefix, type TestRedis } from './helpers/redis.js';
+import { describeWithRedis, eventsUntil, expectSameRecords, killAllEngines, spawnEngine, startTestRedis, testPrefix, type TestRedis } from './helpers/redis.js';
 
 /** A few hundred ms per trial here, so that a kill lands mid-trial. */
 const OPTIONS: PerfTestOptions = {
@@ -59,7 +59,9 @@ describeWithRedis(
       const remote = (await results) as TrialResult[];
       expect(remote.map((r) => r.index).sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
       // the killed engine's job was run again by the survivor
-      expect(survivor.events.some((e) => e.event === 'done' && e['jobId'] === started['jobId'])).toBe(true);
+      const rerun = (): boolean => survivor.events.some((e) => e.event === 'done' && e['jobId'] === started['jobId']);
+      await eventsUntil([survivor], rerun);
+      expect(rerun()).toBe(true);
       const serial = serialApply();
       const signal = new AbortController().signal;
       for (const r of remote) expectSameRecords(r, await serial({ ...OPTIONS, index: r.index, seed: deriveSeed(8, r.index) }, signal));

@@ -22,8 +22,6 @@ import {
   int32FromBase64,
   jsonSize,
   parseChunkJob,
-  engineCliCommand,
-  parseEngineArgs,
   parseEngineError,
   parseTrialJob,
   redisOptions,
@@ -31,6 +29,7 @@ import {
   runChunkJob,
   toBase64,
 } from '../src/cluster/index.js';
+import { engineCliCommand, parseEngineArgs } from '../src/cli/engineCommand.js';
 
 const reg = builtInRegistry();
 const MB = 1 << 20;

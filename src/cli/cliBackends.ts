@@ -1,42 +1,16 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
-import type { TrialApply } from '../perf/TrialSpec.js';
-import { serialApply } from '../perf/serialApply.js';
-import type { Registry } from '../registry/Registry.js';
-import type { ModelSpec } from '../models/Model.js';
+import type { CliBackend, CliBackendContext, CliBackendFactory } from './backends/CliBackend.js';
+import { serialCliBackend } from './backends/serialCliBackend.js';
 
-/** What a `--backend` resolves to: where trials run, and how to release it afterwards. */
-export interface CliBackend {
-  /** Runs one trial (see `TrialApply`). */
-  readonly apply: TrialApply;
-  /** Trials in flight when `--concurrency` is not given (e.g. the worker count). Default 1. */
-  readonly concurrency?: number;
-  /** One line shown before the run, e.g. `pool: 8 worker threads`. */
-  readonly description: string;
-  /** Releases workers, devices or connections; the CLI awaits it before exiting. */
-  close(): Promise<void>;
-}
-
-/** What a backend factory receives from the CLI. */
-export interface CliBackendContext {
-  /** Where models, priors and heuristics are built from their names. */
-  readonly registry: Registry;
-  /** `--backend-opt key=value` pairs (values parsed as JSON when they parse). */
-  readonly options: Readonly<Record<string, unknown>>;
-  /** `--concurrency`, when given. */
-  readonly concurrency?: number;
-  /** Writes one line to the user (stderr). */
-  readonly log: (line: string) => void;
-  /** The model of the run (backends that measure, like `auto`, measure it). */
-  readonly model?: ModelSpec;
-}
-
-/** Creates a backend; throw `QinferArgumentError` for bad `--backend-opt` values. */
-export type CliBackendFactory = (context: CliBackendContext) => Promise<CliBackend>;
+export type { CliBackend, CliBackendContext, CliBackendFactory } from './backends/CliBackend.js';
+export { serialCliBackend } from './backends/serialCliBackend.js';
 
 /**
  * One `--backend` choice. `load` is called only when the backend is chosen, so heavy modules
  * (worker pools, WebGPU, Redis clients) are imported lazily: `load: async () => (await
- * import('../pool/poolCliBackend.js')).poolCliBackend`.
+ * import('./backends/poolCliBackend.js')).poolCliBackend`. The backends themselves
+ * (`src/pool`, `src/gpu`, `src/cluster`) know nothing of the CLI: their adapters live in
+ * `src/cli/backends/`.
  */
 export interface CliBackendEntry {
   readonly name: string;
@@ -47,23 +21,8 @@ export interface CliBackendEntry {
 }
 
 /**
- * `--backend serial`: trials run one after another on the main thread (`serialApply`).
- *
- * @example
- * ```ts
- * const backend = await serialCliBackend({ registry: builtInRegistry(), options: {}, log: console.error });
- * ```
- */
-export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
-  apply: serialApply(registry),
-  concurrency: 1,
-  description: 'serial: trials run one at a time on the main thread',
-  close: async () => {},
-});
-
-/**
- * The backends the `qinfer-rx` command offers, in `--help` order. Each backend area adds its
- * entry here (one line; its factory module is imported lazily by `load`).
+ * The backends the `qinfer-rx` command offers, in `--help` order: one line each, the factory
+ * module (in `src/cli/backends/`) imported lazily by `load`.
  *
  * @example
  * ```ts
@@ -72,10 +31,10 @@ export const serialCliBackend: CliBackendFactory = async ({ registry }) => ({
  */
 export const CLI_BACKENDS: readonly CliBackendEntry[] = [
   { name: 'serial', summary: 'one trial at a time on the main thread (default)', load: async () => serialCliBackend },
-  { name: 'pool', summary: 'worker threads, one trial per worker (pool:N or --backend-opt engines=N)', load: async () => (await import('../pool/poolCliBackend.js')).poolCliBackend },
-  { name: 'gpu', summary: 'trials on this thread, likelihoods on a WebGPU device (CPU fallback)', load: async () => (await import('../gpu/gpuCliBackend.js')).gpuCliBackend },
-  { name: 'auto', summary: 'measures serial, pool and GPU for the model and picks per call size', load: async () => (await import('../gpu/gpuCliBackend.js')).autoCliBackend },
-  { name: 'cluster', summary: 'engines on other machines via Redis (redis://HOST:PORT or --backend-opt redis=URL)', load: async () => (await import('../cluster/clusterCliBackend.js')).clusterCliBackend },
+  { name: 'pool', summary: 'worker threads, one trial per worker (pool:N or --backend-opt engines=N)', load: async () => (await import('./backends/poolCliBackend.js')).poolCliBackend },
+  { name: 'gpu', summary: 'trials on this thread, likelihoods on a WebGPU device (CPU fallback)', load: async () => (await import('./backends/gpuCliBackend.js')).gpuCliBackend },
+  { name: 'auto', summary: 'measures serial, pool and GPU for the model and picks per call size', load: async () => (await import('./backends/autoCliBackend.js')).autoCliBackend },
+  { name: 'cluster', summary: 'engines on other machines via Redis (redis://HOST:PORT or --backend-opt redis=URL)', load: async () => (await import('./backends/clusterCliBackend.js')).clusterCliBackend },
 ];
 
 /**

@@ -1,23 +1,30 @@
+import type { Command } from 'commander';
 import type { CliIo } from './CliIo.js';
+import { defineEngineCommand, engineCliCommand } from './engineCommand.js';
 
-/** A sub-command that parses its own arguments (e.g. `qinfer-rx engine`), returning its exit status. */
+/** A sub-command run on its own with its arguments (e.g. `qinfer-rx engine`), returning its exit status. */
 export type CliCommandRunner = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 /**
- * A sub-command contributed by another area of the package. `qinfer-rx NAME ARGS…` hands `ARGS`
- * untouched to the runner (loaded lazily, so its heavy imports load only when used);
- * `qinfer-rx --help` lists it with `summary`.
+ * A sub-command of `qinfer-rx` besides `perf` and `estimate`, listed by `qinfer-rx --help`.
+ * With `define`, it is a commander sub-command like them: `define` adds its options and action
+ * to `cmd` (commander parses the arguments and prints `--help`), and the action hands its exit
+ * status to `done`; its heavy modules should be imported inside the action. Without `define`,
+ * `qinfer-rx NAME ARGS…` hands `ARGS` untouched to the runner `load` gives (a plug-in that
+ * parses its own arguments). `load` always gives a runner of the command on its own.
  */
 export interface CliCommandEntry {
   readonly name: string;
   readonly summary: string;
-  /** Imports the sub-command's module when it is run. */
+  /** Adds the sub-command's options and action to commander's `cmd` (then commander parses it). */
+  readonly define?: (cmd: Command, io: CliIo, done: (code: number) => void) => Command;
+  /** Imports the sub-command's module when it is run on its own (`qinfer-rx NAME ARGS…`). */
   readonly load: () => Promise<CliCommandRunner>;
 }
 
 /**
- * Sub-commands besides `perf` and `estimate`. The cluster area adds
- * `{ name: 'engine', summary: 'serve trials and likelihood chunks from Redis', load: … }`.
+ * Sub-commands besides `perf` and `estimate`: `engine` (serve a cluster's trials and likelihood
+ * chunks from Redis).
  *
  * @example
  * ```ts
@@ -25,5 +32,5 @@ export interface CliCommandEntry {
  * ```
  */
 export const CLI_COMMANDS: readonly CliCommandEntry[] = [
-  { name: 'engine', summary: 'serve trials and likelihood chunks from Redis (qinfer-rx engine --redis URL)', load: async () => (await import('../cluster/engineCliCommand.js')).engineCliCommand },
+  { name: 'engine', summary: 'serve trials and likelihood chunks from Redis (qinfer-rx engine --redis URL)', define: defineEngineCommand, load: async () => engineCliCommand },
 ];

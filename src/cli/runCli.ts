@@ -1,5 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
-import { isQinferError } from '../errors/QinferError.js';
+import { Command, Option } from 'commander';
 import type { Registry } from '../registry/Registry.js';
 import { builtInRegistry } from '../registry/builtInRegistry.js';
 import { CLI_BACKENDS, type CliBackendEntry } from './cliBackends.js';
@@ -9,16 +8,9 @@ import { ESTIMATE_UPDATERS, estimateCommand, type EstimateCommandOptions } from 
 import { perfCommand, type PerfCommandOptions } from './perfCommand.js';
 import { packageVersion } from './packageVersion.js';
 import { repeatable } from './parseArgs.js';
+import { commandFor, EXIT, failureExit, runCommand } from './runCommand.js';
 
-/**
- * Exit statuses of the `qinfer-rx` command.
- *
- * @example
- * ```ts
- * if ((await runCli(argv, io)) === EXIT.usage) console.error('see --help');
- * ```
- */
-export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2, interrupted: 130 } as const);
+export { EXIT } from './runCommand.js';
 
 /** Options of {@link runCli}. */
 export interface RunCliOptions {
@@ -26,7 +18,7 @@ export interface RunCliOptions {
   readonly registry?: Registry;
   /** The `--backend` choices (default `CLI_BACKENDS`). */
   readonly backends?: readonly CliBackendEntry[];
-  /** Sub-commands that parse their own arguments (default `CLI_COMMANDS`). */
+  /** Sub-commands besides `perf` and `estimate` (default `CLI_COMMANDS`: `engine`). */
   readonly commands?: readonly CliCommandEntry[];
 }
 
@@ -41,11 +33,9 @@ function modelOptions(cmd: Command): Command {
 }
 
 function program(io: CliIo, registry: Registry, backends: readonly CliBackendEntry[], commands: readonly CliCommandEntry[], result: { code: number }): Command {
-  const root = new Command('qinfer-rx')
+  const root = commandFor(new Command('qinfer-rx'), io)
     .description('Bayesian parameter estimation by sequential Monte Carlo: performance tests and closed-loop estimation')
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .version(packageVersion(), '-V, --version', 'print the version of qinfer-rx')
-    .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   const names = registry.names();
 
@@ -93,13 +83,17 @@ function program(io: CliIo, registry: Registry, backends: readonly CliBackendEnt
     .action(async (o: EstimateCommandOptions) => {
       result.code = await estimateCommand(o, io, registry);
     });
-  // Listed for --help only: runCli hands their arguments over before commander parses.
-  for (const c of commands) root.command(c.name).description(c.summary).helpOption(false).allowUnknownOption().allowExcessArguments();
+  for (const c of commands) {
+    const sub = root.command(c.name).description(c.summary);
+    if (c.define !== undefined) c.define(sub, io, (code) => (result.code = code));
+    // Listed for --help only: runCli hands their arguments over before commander parses.
+    else sub.helpOption(false).allowUnknownOption().allowExcessArguments();
+  }
   return root;
 }
 
 /**
- * Runs the `qinfer-rx` command line (`perf`, `estimate`) with `argv` (the arguments after the
+ * Runs the `qinfer-rx` command line (`perf`, `estimate`, `engine`) with `argv` (the arguments after the
  * program name) and returns its exit status: 0 on success, 1 when the run failed, 2 for bad
  * arguments (with a message naming the option), 130 when interrupted through `io.signal`.
  *
@@ -113,24 +107,13 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
   const registry = options.registry ?? builtInRegistry();
   const result = { code: EXIT.ok as number };
   const commands = options.commands ?? CLI_COMMANDS;
-  try {
-    const own = commands.find((c) => c.name === argv[0]);
-    if (own !== undefined) return await (await own.load())(argv.slice(1), io);
-    await program(io, registry, options.backends ?? CLI_BACKENDS, commands, result).parseAsync([...argv], { from: 'user' });
-    return result.code;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage errors were already printed.
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  const own = commands.find((c) => c.name === argv[0] && c.define === undefined);
+  if (own !== undefined) {
+    try {
+      return await (await own.load())(argv.slice(1), io);
+    } catch (e) {
+      return failureExit(e, io);
     }
-    if (isQinferError(e, 'ERR_ABORTED')) {
-      io.stderr.write('interrupted\n');
-      return EXIT.interrupted;
-    }
-    const err = e as Error & { code?: string };
-    io.stderr.write(`error: ${err.message}\n`);
-    if (e instanceof RangeError && isQinferError(e)) return EXIT.usage;
-    if (err.cause instanceof Error && !err.message.includes(err.cause.message)) io.stderr.write(`  caused by: ${err.cause.message}\n`);
-    return EXIT.failed;
   }
+  return runCommand(program(io, registry, options.backends ?? CLI_BACKENDS, commands, result), argv, io, result);
 }

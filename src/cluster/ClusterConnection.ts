@@ -4,7 +4,7 @@ import type { RedisOptions } from 'ioredis';
 import { QinferError, isQinferError } from '../errors/QinferError.js';
 import { LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKeyPattern, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
 import { parseEngineError } from './engineError.js';
-import { jsonSize, payloadError } from './payloadGuards.js';
+import { jsonSize, payloadError } from '../boundary/payloadGuards.js';
 import { describeRedis } from './redisOptions.js';
 
 /** Tuning of a {@link ClusterConnection} (all times in ms). */

@@ -3,11 +3,11 @@ import type { Chunk, EngineView } from '../backends/EngineView.js';
 import type { LikelihoodRequest } from '../backends/LikelihoodBackend.js';
 import { QinferArgumentError, QinferError, isQinferError } from '../errors/QinferError.js';
 import type { TrialApply, TrialResult, TrialSpec } from '../perf/TrialSpec.js';
-import { decodeChunkResult, encodeChunkJob, encodeSharedChunkParts } from './chunkWire.js';
+import { decodeChunkResult, encodeChunkJob, encodeSharedChunkParts } from '../boundary/chunkWire.js';
 import { ClusterConnection } from './ClusterConnection.js';
 import { DEFAULT_QUEUE_PREFIX, type EngineAnnouncement } from './clusterKeys.js';
 import { redisOptions, type RedisConnectionLike } from './redisOptions.js';
-import { decodeTrialResult, encodeTrialJob, MAX_TRIAL_PAYLOAD_BYTES } from './trialWire.js';
+import { decodeTrialResult, encodeTrialJob, MAX_TRIAL_PAYLOAD_BYTES } from '../boundary/trialWire.js';
 
 /** Options of {@link clusterBackend} (times in ms). */
 export interface ClusterBackendOptions {
@@ -53,9 +53,17 @@ export interface ClusterBackend {
   close(): Promise<void>;
 }
 
-function option(v: number | undefined, dflt: number, what: string): number {
+/** A count option: an integer ≥ 1 (a fraction is refused, never floored: `maxOutstanding: 0.5` would wait forever). */
+function count(v: number | undefined, dflt: number, what: string): number {
   const x = v ?? dflt;
-  if (!(x > 0)) throw new QinferArgumentError('ERR_ARGUMENT', `${what} must be positive (got ${String(v)})`);
+  if (!(Number.isSafeInteger(x) && x >= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `${what} must be an integer >= 1 (got ${String(v)})`);
+  return x;
+}
+
+/** A time option in ms: positive and at most 2³¹ − 1 (beyond it Node's timers fire at once). */
+function ms(v: number | undefined, dflt: number, what: string): number {
+  const x = v ?? dflt;
+  if (!(typeof x === 'number' && x > 0 && x <= 2 ** 31 - 1)) throw new QinferArgumentError('ERR_ARGUMENT', `${what} must be a time in ms in (0, 2147483647] (got ${String(v)})`);
   return x;
 }
 
@@ -82,13 +90,13 @@ function option(v: number | undefined, dflt: number, what: string): number {
 export function clusterBackend(options: ClusterBackendOptions): ClusterBackend {
   const conn = new ClusterConnection(redisOptions(options.connection), {
     prefix: options.queuePrefix ?? DEFAULT_QUEUE_PREFIX,
-    maxOutstanding: Math.floor(option(options.maxOutstanding, 256, 'maxOutstanding')),
-    redisTimeout: option(options.redisTimeout, 15_000, 'redisTimeout'),
-    reconcileInterval: option(options.reconcileInterval, 5_000, 'reconcileInterval'),
-    engineTimeout: option(options.engineTimeout, 120_000, 'engineTimeout'),
-    maxResubmits: Math.floor(option(options.maxResubmits, 3, 'maxResubmits')),
-    maxPayloadBytes: option(options.maxPayloadBytes, 64 << 20, 'maxPayloadBytes'),
-    eventsMaxLen: Math.floor(option(options.eventsMaxLen, 1_000, 'eventsMaxLen')),
+    maxOutstanding: count(options.maxOutstanding, 256, 'maxOutstanding'),
+    redisTimeout: ms(options.redisTimeout, 15_000, 'redisTimeout'),
+    reconcileInterval: ms(options.reconcileInterval, 5_000, 'reconcileInterval'),
+    engineTimeout: ms(options.engineTimeout, 120_000, 'engineTimeout'),
+    maxResubmits: count(options.maxResubmits, 3, 'maxResubmits'),
+    maxPayloadBytes: count(options.maxPayloadBytes, 64 << 20, 'maxPayloadBytes'),
+    eventsMaxLen: count(options.eventsMaxLen, 1_000, 'eventsMaxLen'),
   });
   const name = `cluster:${conn.description}`;
 

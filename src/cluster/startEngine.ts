@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Job } from 'bullmq';
+import { resolveModelModules } from '../boundary/modelModules.js';
+import { jsonSize, payloadError } from '../boundary/payloadGuards.js';
+import { MAX_TRIAL_PAYLOAD_BYTES } from '../boundary/trialWire.js';
+import { QinferArgumentError, isQinferError } from '../errors/QinferError.js';
+import { createPool } from '../pool/createPool.js';
 import { Worker as BullWorker, Redis, UnrecoverableError, WaitingError } from './clusterPeers.js';
-import { Piscina } from 'piscina';
-import { QinferArgumentError } from '../errors/QinferError.js';
 import { DEFAULT_QUEUE_PREFIX, LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKey, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
 import { formatEngineError } from './engineError.js';
-import type { EngineTask, EngineTaskResult, EngineThreadData } from './engineThread.js';
-import { jsonSize, payloadError } from './payloadGuards.js';
 import { redisOptions, type RedisConnectionLike } from './redisOptions.js';
-import { MAX_TRIAL_PAYLOAD_BYTES } from './trialWire.js';
 
 /** Something an engine reports (for logs and tests). */
 export type EngineEvent =
@@ -30,7 +30,11 @@ export interface EngineOptions {
   queuePrefix?: string;
   /** Jobs run at once, one worker thread each (default `os.availableParallelism()`). */
   concurrency?: number;
-  /** Model modules to load (already resolved, see `resolveModelModules`). */
+  /**
+   * Model modules to load: paths, `file:` URLs or package names (see `resolveModelModules`),
+   * each exporting `registerModels(registry)`, `register(registry)` or a default function — the
+   * same modules a pool accepts.
+   */
   models?: readonly string[];
   /** Which queues to serve (default both). */
   serve?: readonly EngineService[];
@@ -70,19 +74,16 @@ function positive(v: number | undefined, dflt: number, what: string, integer = t
   return x;
 }
 
-function threadFile(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./engineThread${ext}`, import.meta.url);
-}
-
 /**
- * Starts an engine process's work (QInfer's ipyparallel engine): BullMQ workers on the trial and
- * likelihood queues, and `concurrency` worker threads that run the jobs, so that the main
- * thread stays free to renew job locks (a long trial is never mistaken for a dead engine).
- * Trials run `runTrial(spec, registry)`; chunks run `model.likelihoodInto` on their rows. Every
- * payload is validated first; models are built only from the registry (built-ins plus
- * `models`): nothing named in a job is imported or evaluated. A job whose engine dies is
- * re-run by another engine after `lockDuration` + up to 2 × `stalledInterval`.
+ * Starts an engine process's work (QInfer's ipyparallel engine): a BullMQ front — workers on the
+ * trial and likelihood queues — on a worker {@link Pool} of `concurrency` threads (the same pool
+ * and worker runtime as `createPool`), so that the main thread stays free to renew job locks (a
+ * long trial is never mistaken for a dead engine). Each job's size is checked on the main thread
+ * before anything parses it; the worker then validates it against its registry (built-ins plus
+ * `models`: nothing named in a job is imported or evaluated), runs it (`runTrial`, or
+ * `model.likelihoodInto` on the chunk's rows) and encodes the result. A job whose engine dies is
+ * re-run by another engine after `lockDuration` + up to 2 × `stalledInterval`; a job whose
+ * worker thread dies fails with `ERR_WORKER_CRASHED` (the pool replaces the thread).
  *
  * @example
  * ```ts
@@ -103,23 +104,17 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const maxPayloadBytes = positive(options.maxPayloadBytes, 64 << 20, 'maxPayloadBytes');
   const maxResultBytes = positive(options.maxResultBytes, 256 << 20, 'maxResultBytes');
   const heartbeatInterval = positive(options.heartbeatInterval, 2_000, 'heartbeatInterval');
-  const models = options.models ?? [];
+  const models = resolveModelModules(options.models ?? []);
   const emit = options.onEvent ?? (() => {});
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
-  const threadData: EngineThreadData = { models };
-  const pool = new Piscina<EngineTask, EngineTaskResult>({
-    filename: threadFile().href,
-    minThreads: concurrency,
-    maxThreads: concurrency,
-    idleTimeout: Infinity,
-    workerData: threadData,
-  });
+  const pool = createPool({ engines: concurrency, modules: models, name: `engine ${id}` });
   // Load the model modules once now, so that a bad module fails the start, not the first job.
-  const probe = await pool.run({ kind: 'likelihood', data: null, maxResultBytes });
-  if (!probe.ok && probe.code !== 'ERR_PAYLOAD') {
-    await pool.destroy();
-    throw new QinferArgumentError('ERR_ARGUMENT', `engine could not load its models: ${probe.message}`);
+  try {
+    await pool.probe();
+  } catch (e) {
+    await pool.close();
+    throw new QinferArgumentError('ERR_ARGUMENT', `engine could not load its models: ${(e as Error).message}`, { cause: e });
   }
 
   interface InFlight {
@@ -143,23 +138,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     emit({ event: 'start', kind, jobId });
     const t0 = performance.now();
     try {
-      const r = await pool.run({ kind, data: job.data, maxResultBytes }, { signal: entry.abort.signal });
-      if (!r.ok) {
-        const reason = `${r.code} @${id}: ${r.message}`;
-        emit({ event: 'failed', kind, jobId, reason });
-        throw new UnrecoverableError(reason);
-      }
+      const value = await pool.runJob(kind, job.data, { signal: entry.abort.signal, maxResultBytes });
       emit({ event: 'done', kind, jobId, ms: performance.now() - t0 });
-      return r.value;
+      return value;
     } catch (e) {
-      if (e instanceof UnrecoverableError) throw e;
-      if (entry.handBack) {
+      if (entry.handBack && isQinferError(e, 'ERR_ABORTED')) {
         await job.moveToWait(token);
         emit({ event: 'handed-back', kind, jobId });
         throw new WaitingError();
       }
-      // The worker thread died under this job (piscina replaces it): the job's own doing.
-      const reason = `ERR_WORKER_CRASHED @${id}: a worker thread died while running this job: ${(e as Error).message}`;
+      // The job's own error (its code, or ERR_WORKER), or ERR_WORKER_CRASHED when its thread
+      // died (the pool replaces it): either way the job's doing, so it is not retried.
+      const reason = formatEngineError(e, id);
       emit({ event: 'failed', kind, jobId, reason });
       throw new UnrecoverableError(reason);
     } finally {
@@ -216,7 +206,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       await Promise.race([announce.del(key).then(() => announce.quit()).catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
       announce.disconnect();
       await Promise.all(workers.map((w) => w.disconnect().catch(() => {})));
-      await pool.destroy();
+      await pool.close();
       emit({ event: 'stopped' });
     })();
     return stopping;

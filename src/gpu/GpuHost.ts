@@ -1,10 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { siblingModule } from '../boundary/siblingModule.js';
+import { fromWireError } from '../boundary/wireError.js';
 import { QinferError } from '../errors/QinferError.js';
 import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 import { GpuUnavailableError } from './GpuUnavailableError.js';
 import { SharedFile, type Segment } from './SharedFile.js';
 import type { GpuFaultKind, HostReply, HostRequest, InitResult } from './hostProtocol.js';
-import { siblingModule } from './siblingModule.js';
 
 /** Options of {@link GpuHost}. */
 export interface GpuHostOptions {
@@ -93,7 +94,13 @@ export class GpuHost {
 
   private async start(): Promise<GpuAdapterInfo> {
     this.file = SharedFile.create();
-    const { path, execArgv } = siblingModule('gpuHostMain', import.meta.url);
+    let host;
+    try {
+      host = siblingModule('gpuHostMain', import.meta.url);
+    } catch (e) {
+      throw new QinferError('ERR_GPU', `cannot start the GPU host: ${(e as Error).message}`, { cause: e });
+    }
+    const { path, execArgv } = host;
     const child = fork(path, [this.file.path], {
       execArgv: this.options.forceGc === true ? [...execArgv, '--expose-gc'] : execArgv,
       env: this.options.env ?? process.env,
@@ -223,9 +230,10 @@ export class GpuHost {
         });
       });
       if (!reply.ok) {
-        const { code, message, details } = reply.error;
-        if (code === 'ERR_GPU_UNAVAILABLE') throw new GpuUnavailableError(message, { details });
-        throw new QinferError(code, message, { details });
+        // A host error the host did not type is a device failure: ERR_GPU.
+        const e = fromWireError(reply.error, {}, 'ERR_GPU') as QinferError;
+        if (e.code === 'ERR_GPU_UNAVAILABLE') throw new GpuUnavailableError(reply.error.message, { details: e.details });
+        throw e;
       }
       let output: Uint8Array | undefined;
       if (reply.out !== undefined) {

@@ -4,6 +4,7 @@
  * client turns into an `ERR_GPU` error. Control messages arrive over Node's IPC channel; bulk
  * data goes through the shared file named in `argv[2]`. Requests are served one at a time.
  */
+import { toWireError } from '../boundary/wireError.js';
 import { QinferError } from '../errors/QinferError.js';
 import { DawnContext } from './DawnContext.js';
 import { LikelihoodProgram } from './LikelihoodProgram.js';
@@ -194,8 +195,7 @@ process.on('message', (req: HostRequest) => {
       const { result, out } = await handle(req);
       send(out === undefined ? { id: req.id, ok: true, result } : { id: req.id, ok: true, result, out });
     } catch (e) {
-      const q = e instanceof QinferError ? e : undefined;
-      send({ id: req.id, ok: false, error: { code: q?.code ?? 'ERR_GPU', message: e instanceof Error ? e.message : String(e), details: q?.details } });
+      send({ id: req.id, ok: false, error: toWireError(e) });
     }
   });
 });

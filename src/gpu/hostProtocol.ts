@@ -1,4 +1,4 @@
-import type { QinferErrorCode } from '../errors/QinferError.js';
+import type { WireError } from '../boundary/wireError.js';
 import type { GpuAdapterInfo } from './GpuAdapterInfo.js';
 import type { DeviceModel } from './deviceModel.js';
 import type { Segment } from './SharedFile.js';
@@ -19,14 +19,7 @@ export interface HostRequest {
   readonly segs: readonly Segment[];
 }
 
-/** An error as it crosses back from the host. */
-export interface WireError {
-  readonly code: QinferErrorCode;
-  readonly message: string;
-  readonly details?: Record<string, unknown>;
-}
-
-/** The host's answer: a JSON result and optionally bulk output at `out` in the shared file. */
+/** The host's answer: a JSON result and optionally bulk output at `out` in the shared file; errors as the one {@link WireError}. */
 export type HostReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown; readonly out?: Segment }
   | { readonly id: number; readonly ok: false; readonly error: WireError };

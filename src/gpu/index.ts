@@ -9,8 +9,9 @@ export { gpuBackend } from './gpuBackend.js';
 export type { GpuBackend, GpuBackendOptions } from './gpuBackend.js';
 export { GpuUpdater } from './GpuUpdater.js';
 export type { GpuUpdaterOptions, GpuUpdateResult } from './GpuUpdater.js';
-export { autoBackend, formatAutoTable } from './autoBackend.js';
-export type { AutoBackend, AutoBackendOptions, AutoTable } from './autoBackend.js';
+// autoBackend lives with the backends (it knows none of them); re-exported here for the GPU's users.
+export { autoBackend, formatAutoTable } from '../backends/autoBackend.js';
+export type { AutoBackend, AutoBackendOptions, AutoTable } from '../backends/autoBackend.js';
 export { GpuHost } from './GpuHost.js';
 export type { GpuHostOptions, HostCallOptions, HostResult } from './GpuHost.js';
 export { probeGpu } from './probeGpu.js';

@@ -1,22 +1,22 @@
 import { Piscina } from 'piscina';
 import type { Chunk, EngineView, SimulationChunk, SimulationRequest } from '../backends/EngineView.js';
 import type { LikelihoodBackend, LikelihoodRequest } from '../backends/LikelihoodBackend.js';
+import { CANCELLED, type JobService, type LikelihoodTask, type PoolReply, type PoolTask, type ProbeInfo, type SimulateTask } from '../boundary/threadProtocol.js';
+import { fromWireError } from '../boundary/wireError.js';
+import type { WorkerThreadData } from '../boundary/workerThread.js';
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import { abortError } from '../errors/abortError.js';
 import type { TrialResult, TrialSpec } from '../perf/TrialSpec.js';
 import { poolBackend, type PoolBackendOptions } from './poolBackend.js';
-import { CANCELLED, type LikelihoodTask, type PoolReply, type PoolTask, type ProbeInfo, type SimulateTask } from './poolProtocol.js';
-import type { PoolWorkerData } from './poolWorker.js';
 import { isShared, SharedBufferPool } from './SharedBufferPool.js';
-import { fromWireError } from './wireError.js';
 
 /** What {@link createPool} resolved: everything the pool needs to start its workers. */
 export interface PoolConfig {
   readonly engines: number;
-  /** File URLs of the user model modules every worker loads at start-up. */
+  /** Resolved user model modules every worker loads at start-up (file URLs or package names). */
   readonly modules: readonly string[];
   readonly name: string;
-  /** File URL of the worker entry (`poolWorker.ts` or `.js`). */
+  /** File URL of the worker entry (`src/boundary/workerThread.ts` or `.js`). */
   readonly workerUrl: string;
   /** Node flags of the workers (`undefined`: inherit this process's). */
   readonly execArgv: readonly string[] | undefined;
@@ -34,8 +34,10 @@ export interface PoolStats {
   trials: number;
   /** Bytes of particles copied into shared memory because the caller's were not shared. */
   copiedIn: number;
-  /** Bytes of results copied back because the caller's output buffer was not shared. */
+  /** Bytes of results (likelihoods, simulated outcomes) copied back because the caller's output buffer was not shared. */
   copiedOut: number;
+  /** Cluster jobs run to completion (an engine's pool). */
+  jobs: number;
 }
 
 type ChunkTask = LikelihoodTask | SimulateTask;
@@ -82,7 +84,7 @@ export class Pool implements EngineView {
   readonly modules: readonly string[];
   private readonly piscina: Piscina<PoolTask, PoolReply>;
   private readonly buffers = new SharedBufferPool();
-  private readonly counters: PoolStats = { chunks: 0, skipped: 0, crashed: 0, trials: 0, copiedIn: 0, copiedOut: 0 };
+  private readonly counters: PoolStats = { chunks: 0, skipped: 0, crashed: 0, trials: 0, copiedIn: 0, copiedOut: 0, jobs: 0 };
   private closing: Promise<void> | undefined;
   private lastIdleError: unknown;
 
@@ -91,10 +93,10 @@ export class Pool implements EngineView {
     this.name = config.name;
     this.nEngines = config.engines;
     this.modules = config.modules;
-    const workerData: PoolWorkerData = { modules: [...config.modules] };
+    const workerData: WorkerThreadData = { modules: [...config.modules] };
     this.piscina = new Piscina<PoolTask, PoolReply>({
       filename: config.workerUrl,
-      name: 'handlePoolTask',
+      name: 'handleTask',
       minThreads: config.engines,
       maxThreads: config.engines,
       idleTimeout: Infinity,
@@ -161,10 +163,7 @@ export class Pool implements EngineView {
       const tasks = chunks.map(([start, end], slot) => ({ task: { ...common, start, end, slot } as LikelihoodTask, chunk: [start, end] as Chunk }));
       try {
         await this.runChunks(tasks.filter((t) => t.chunk[1] > t.chunk[0]), board, options.signal);
-        if (shared.out !== out) {
-          out.set(shared.out.subarray(0, size));
-          this.counters.copiedOut += 8 * size;
-        }
+        if (shared.out.buffer !== out.buffer) this.copyOut(out, shared.out, size);
       } finally {
         shared.release();
       }
@@ -194,7 +193,7 @@ export class Pool implements EngineView {
       });
       try {
         await this.runChunks(tasks.filter((t) => t.chunk[1] > t.chunk[0] && t.experiments[1] > t.experiments[0]), board, options.signal);
-        if (sharedOut !== out) out.set(sharedOut.subarray(0, size));
+        if (sharedOut !== out) this.copyOut(out, sharedOut, size);
       } finally {
         x.release();
       }
@@ -209,18 +208,44 @@ export class Pool implements EngineView {
    * starts a replacement) and rejects with `ERR_ABORTED`.
    */
   runTrial(spec: TrialSpec, options: { signal?: AbortSignal } = {}): Promise<TrialResult> {
-    const { signal } = options;
+    return this.runWhole({ kind: 'trial', spec }, { trial: spec.index }, options.signal).then((reply) => {
+      this.counters.trials++;
+      return reply.trial!;
+    });
+  }
+
+  /**
+   * Runs one cluster job as it came from Redis inside one worker: the worker validates it
+   * against its registry (`parseTrialJob` / `parseChunkJob`, sizes first), runs it and returns
+   * the encoded result (the job's return value). Failures reject like {@link runTrial}: the job's
+   * own error rebuilt with its class and code, `ERR_WORKER_CRASHED` when the worker died,
+   * `ERR_ABORTED` (the worker running it is terminated and replaced), `ERR_CLOSED`.
+   *
+   * @example
+   * ```ts
+   * const value = await pool.runJob('trials', job.data, { maxResultBytes: 256 << 20 });
+   * ```
+   */
+  runJob(service: JobService, data: unknown, options: { signal?: AbortSignal; maxResultBytes?: number } = {}): Promise<unknown> {
+    const task = { kind: 'job' as const, service, data, maxResultBytes: options.maxResultBytes ?? 256 << 20 };
+    return this.runWhole(task, { service }, options.signal).then((reply) => {
+      this.counters.jobs++;
+      return reply.value;
+    });
+  }
+
+  /** Runs one task that a single worker does whole (a trial, a job) and resolves with its successful reply. */
+  private runWhole(task: PoolTask, details: Record<string, unknown>, signal: AbortSignal | undefined): Promise<PoolReply & { ok: true }> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.closing !== undefined) return Promise.reject(this.closedError());
-    return this.piscina.run({ kind: 'trial', spec }, signal === undefined ? {} : { signal }).then(
+    return this.piscina.run(task, signal === undefined ? {} : { signal }).then(
       (reply) => {
-        if (!reply.ok) throw fromWireError(reply.error, { engine: reply.engine, trial: spec.index });
-        this.counters.trials++;
-        return reply.trial!;
+        if (!reply.ok) throw fromWireError(reply.error, { engine: reply.engine, ...details });
+        return reply;
       },
       (e: unknown) => {
         if (signal?.aborted) throw abortError(signal);
-        throw this.taskRejection(e, { trial: spec.index });
+        throw this.taskRejection(e, details);
       },
     );
   }
@@ -268,6 +293,12 @@ export class Pool implements EngineView {
     let so = out === undefined ? new Float64Array(0) : out.length === nOut ? out : out.subarray(0, nOut);
     if (out !== undefined && !isShared(so)) so = take(nOut);
     return { x: sx, out: so, release: () => held.forEach((b) => this.buffers.release(b)) };
+  }
+
+  /** Copies the first `n` values of a shared result into the caller's private `out`. */
+  private copyOut<T extends Float64Array | Int32Array>(out: T, shared: T, n: number): void {
+    out.set(shared.subarray(0, n));
+    this.counters.copiedOut += n * shared.BYTES_PER_ELEMENT;
   }
 
   /**

@@ -186,12 +186,16 @@ async function deletePrefixes(url: string): Promise<void> {
   }
 }
 
-/** One engine event as printed by `--log json`, with `t`, the time it was read here (ms). */
+/**
+ * One engine event as printed by `--log json`, with `t`: the engine's own clock when it emitted
+ * it (`at`, ms; one machine, so comparable across engines and causally ordered: an engine's
+ * `done` precedes the next engine's `start` of a job that waited for it).
+ */
 export type EngineLine = { event: string; t: number; [k: string]: unknown };
 
 /**
  * The most jobs running at once across `engines`, from their start / done / failed events
- * after the given event counts (ties in arrival time count the end first).
+ * after the given event counts, by the engines' clocks (ties count the end first).
  */
 export function maxRunning(engines: readonly EngineProcess[], from: readonly number[] = []): number {
   const marks: Array<[number, number]> = [];
@@ -213,7 +217,9 @@ export interface EngineProcess {
   readonly events: EngineLine[];
   /** Resolves with the first event (already seen or future) matching `pred`. */
   waitFor(pred: (e: EngineLine) => boolean, timeoutMs?: number): Promise<EngineLine>;
-  /** Resolves with the exit code (or signal name) when the process ends. */
+  /** Calls `f` after every event read from now on; returns the unsubscribe function. */
+  onEvent(f: () => void): () => void;
+  /** Resolves with the exit code (or signal name) once the process ended and all its output was read. */
   readonly exited: Promise<number | string>;
   readonly stderr: () => string;
 }
@@ -221,17 +227,20 @@ export interface EngineProcess {
 const started = new Set<EngineProcess>();
 
 /**
- * Spawns `node --import tsx src/cluster/engineMain.ts --redis URL --log json …` and waits for its
- * `ready` event.
+ * Spawns `node bin/qinfer-rx.js engine --redis URL --log json …` — the command as a user runs it:
+ * in a checkout without `dist/` the bin registers tsx in its main thread only, so the engine's
+ * worker threads must find their TypeScript entry by themselves — and waits for its `ready`
+ * event.
  */
 export async function spawnEngine(url: string, args: readonly string[] = [], readyTimeoutMs = 30_000): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cluster/engineMain.ts', '--redis', url, '--log', 'json', ...args], {
+  const child = spawn(process.execPath, ['bin/qinfer-rx.js', 'engine', '--redis', url, '--log', 'json', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, QINFER_REDIS_URL: '' },
   });
   const events: EngineLine[] = [];
   const waiters: Array<{ pred: (e: EngineLine) => boolean; resolve: (e: EngineLine) => void }> = [];
+  const listeners = new Set<() => void>();
   let err = '';
   let buf = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -242,21 +251,28 @@ export async function spawnEngine(url: string, args: readonly string[] = [], rea
       buf = buf.slice(i + 1);
       let e: EngineLine;
       try {
-        e = { ...(JSON.parse(line) as { event: string }), t: Date.now() };
+        const parsed = JSON.parse(line) as { event: string; at?: unknown };
+        e = { ...parsed, t: typeof parsed.at === 'number' ? parsed.at : Date.now() };
       } catch {
         continue;
       }
       events.push(e);
       for (const w of [...waiters]) if (w.pred(e)) waiters.splice(waiters.indexOf(w), 1), w.resolve(e);
+      for (const f of [...listeners]) f();
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | string>((res) => child.once('exit', (code, sig) => res(code ?? sig ?? 'unknown')));
+  // 'close', not 'exit': it comes after stdout was read to its end, so every event is in `events`.
+  const exited = new Promise<number | string>((res) => child.once('close', (code, sig) => res(code ?? sig ?? 'unknown')));
   const proc: EngineProcess = {
     child,
     events,
     exited,
     stderr: () => err,
+    onEvent(f) {
+      listeners.add(f);
+      return () => listeners.delete(f);
+    },
     waitFor(pred, timeoutMs = 30_000) {
       const seen = events.find(pred);
       if (seen !== undefined) return Promise.resolve(seen);
@@ -274,6 +290,26 @@ export async function spawnEngine(url: string, args: readonly string[] = [], rea
   void exited.then(() => started.delete(proc));
   await proc.waitFor((e) => e.event === 'ready', readyTimeoutMs);
   return proc;
+}
+
+/**
+ * Waits until `holds()` is true, checking now and after every event any of `engines` prints, for
+ * at most `timeoutMs`; then resolves either way, so that the test's own assertion reports what
+ * was seen. An engine prints a job's events before the job's result reaches Redis, but they
+ * travel through a pipe: a client can hold a result before this process has read its `done`.
+ */
+export async function eventsUntil(engines: readonly EngineProcess[], holds: () => boolean, timeoutMs = 15_000): Promise<void> {
+  if (holds()) return;
+  await new Promise<void>((resolve) => {
+    const offs: Array<() => void> = [];
+    const finish = (): void => {
+      clearTimeout(timer);
+      offs.forEach((off) => off());
+      resolve();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    for (const e of engines) offs.push(e.onEvent(() => holds() && finish()));
+  });
 }
 
 /** SIGKILLs every engine a test started that is still running (for afterAll). */

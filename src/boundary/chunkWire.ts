@@ -7,6 +7,7 @@ import type { Registry } from '../registry/Registry.js';
 import { float64FromBase64, int32FromBase64, toBase64 } from './binaryCodec.js';
 import { decodeExpParams, encodeExpParams, type WireExpParams } from './expParamsWire.js';
 import { isPlainObject, payloadError, requireInt, requireNamedSpec, requireObject, type WireNamedSpec } from './payloadGuards.js';
+import type { ModelCache } from './ModelCache.js';
 import { WIRE_VERSION } from './trialWire.js';
 
 /** The data of a likelihood-chunk job: particle rows `start..end` of one likelihood call. */
@@ -84,9 +85,9 @@ export function chunkResultLength(nO: number, nM: number, nE: number): number {
  * the payload is imported or evaluated): `ERR_PAYLOAD` for malformed data (bad base64, lengths
  * that do not match `nM × nModelparams`, outcomes outside the model's outcomes, missing
  * experiment fields, a result larger than `maxResultBytes`), `ERR_UNKNOWN_MODEL` for a name the
- * registry does not hold. `models` caches built models by spec.
+ * registry does not hold. `models` (a worker's cache over the same registry) reuses built models.
  */
-export function parseChunkJob(data: unknown, registry: Registry, maxResultBytes: number, models?: Map<string, Model>): ParsedChunkJob {
+export function parseChunkJob(data: unknown, registry: Registry, maxResultBytes: number, models?: ModelCache): ParsedChunkJob {
   const o = requireObject(data, 'chunk job');
   if (o['v'] !== WIRE_VERSION) throw payloadError(`unsupported chunk job version ${JSON.stringify(o['v'])} (expected ${WIRE_VERSION})`);
   const spec = requireNamedSpec(o['model'], 'model');
@@ -96,19 +97,12 @@ export function parseChunkJob(data: unknown, registry: Registry, maxResultBytes:
       details: { name: spec.name },
     });
   }
-  const key = JSON.stringify(spec);
-  let model = models?.get(key);
-  if (model === undefined) {
-    try {
-      model = registry.createModel(spec);
-    } catch (e) {
-      if (isQinferError(e, 'ERR_UNKNOWN_MODEL')) throw new QinferError('ERR_UNKNOWN_MODEL', (e as Error).message, { details: e.details });
-      throw payloadError(`model '${spec.name}' rejected its parameters: ${(e as Error).message}`, { name: spec.name });
-    }
-    if (models !== undefined) {
-      if (models.size >= 16) models.delete(models.keys().next().value as string);
-      models.set(key, model);
-    }
+  let model: Model;
+  try {
+    model = models === undefined ? registry.createModel(spec) : models.get(spec);
+  } catch (e) {
+    if (isQinferError(e, 'ERR_UNKNOWN_MODEL')) throw new QinferError('ERR_UNKNOWN_MODEL', (e as Error).message, { details: e.details });
+    throw payloadError(`model '${spec.name}' rejected its parameters: ${(e as Error).message}`, { name: spec.name });
   }
   const x = float64FromBase64(o['x'], 'x');
   if (x.length !== nM * model.nModelparams) {

@@ -1,10 +1,15 @@
 import type { ExpParamsData } from '../expparams/ExpParams.js';
 import type { ModelSpec } from '../models/Model.js';
 import type { TrialResult, TrialSpec } from '../perf/TrialSpec.js';
+import type { WireError } from './wireError.js';
+
+/** Which queue a cluster job came from: whole trials, or likelihood chunks. */
+export type JobService = 'trials' | 'likelihood';
 
 /**
- * The messages between a {@link Pool} and its worker threads. Tasks are data only: models travel
- * as `{ name, params }` and are rebuilt from the worker's registry (never sent as code); particles and
+ * The messages between a `Pool` and its worker threads (the same threads serve a cluster
+ * engine's jobs). Tasks are data only: models travel as `{ name, params }` and are rebuilt from
+ * the worker's registry (never sent as code); particles and
  * results live in `SharedArrayBuffer`s that the worker reads and writes in place (posting a view
  * of a shared buffer shares the memory, it does not copy it). Only the small per-call data —
  * outcomes, experiments, chunk bounds — is structured-cloned.
@@ -70,17 +75,21 @@ export interface ProbeTask {
   readonly kind: 'probe';
 }
 
-/** Any task a pool worker accepts. */
-export type PoolTask = LikelihoodTask | SimulateTask | TrialTask | ProbeTask;
-
-/** An error as it crosses back from a worker: plain data, rebuilt in the caller's thread. */
-export interface WireError {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: string;
-  readonly details?: Record<string, unknown>;
-  readonly stack?: string;
+/**
+ * A cluster job as it came from Redis (JSON, not yet validated): the worker validates it against
+ * its registry (`parseTrialJob` / `parseChunkJob`), runs it and replies with the encoded result
+ * (`encodeTrialResult` / `runChunkJob`) as `value`.
+ */
+export interface JobTask {
+  readonly kind: 'job';
+  readonly service: JobService;
+  readonly data: unknown;
+  /** Largest likelihood-chunk result the job may produce, bytes. */
+  readonly maxResultBytes: number;
 }
+
+/** Any task a pool worker accepts. */
+export type PoolTask = LikelihoodTask | SimulateTask | TrialTask | ProbeTask | JobTask;
 
 /** What a probe reports. */
 export interface ProbeInfo {
@@ -89,7 +98,10 @@ export interface ProbeInfo {
   readonly heuristics: string[];
 }
 
-/** A worker's answer; `engine` is its `threadId`. `skipped`: the chunk was cancelled first. */
+/**
+ * A worker's answer; `engine` is its `threadId`. `skipped`: the chunk was cancelled first;
+ * `value`: a job's encoded result.
+ */
 export type PoolReply =
-  | { readonly ok: true; readonly engine: number; readonly skipped?: boolean; readonly trial?: TrialResult; readonly probe?: ProbeInfo }
+  | { readonly ok: true; readonly engine: number; readonly skipped?: boolean; readonly trial?: TrialResult; readonly probe?: ProbeInfo; readonly value?: unknown }
   | { readonly ok: false; readonly engine: number; readonly error: WireError };

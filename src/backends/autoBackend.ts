@@ -1,16 +1,17 @@
-import type { LikelihoodBackend, LikelihoodCallOptions, LikelihoodRequest } from '../backends/LikelihoodBackend.js';
-import { serialBackend } from '../backends/serialBackend.js';
 import { QinferArgumentError, QinferError, isQinferError } from '../errors/QinferError.js';
 import { ignoreWarnings, type WarningSink } from '../errors/warn.js';
 import { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { toRng, type RngLike } from '../rng/Rng.js';
-import { gpuBackend } from './gpuBackend.js';
+import type { LikelihoodBackend, LikelihoodCallOptions, LikelihoodRequest } from './LikelihoodBackend.js';
 
 /** Options of {@link autoBackend}. */
 export interface AutoBackendOptions {
-  /** The backends to choose from (default: `[serialBackend(), gpuBackend()]`); a pool backend fits too. */
-  candidates?: readonly LikelihoodBackend[];
+  /**
+   * The backends to choose from, e.g. `[serialBackend(), poolBackend(pool), gpuBackend()]`
+   * (this module knows none of them: any {@link LikelihoodBackend} fits).
+   */
+  candidates: readonly LikelihoodBackend[];
   /** Particle counts to measure (default `[1e3, 1e4, 1e5, 1e6]`). */
   sizes?: readonly number[];
   /** Experiments of the measured calls (default: one scalar experiment `t = 1`, for scalar models). */
@@ -71,17 +72,17 @@ function median(v: number[]): number {
  *
  * @example
  * ```ts
- * import { SimplePrecessionModel } from 'qinfer-rx';
- * import { autoBackend, formatAutoTable } from 'qinfer-rx/gpu';
- * const auto = await autoBackend(new SimplePrecessionModel());
+ * import { SimplePrecessionModel, autoBackend, formatAutoTable, serialBackend } from 'qinfer-rx';
+ * import { gpuBackend } from 'qinfer-rx/gpu';
+ * const auto = await autoBackend(new SimplePrecessionModel(), { candidates: [serialBackend(), gpuBackend()] });
  * console.log(formatAutoTable(auto.table));
  * // … parallel(auto) …
  * await auto.close();
  * ```
  */
-export async function autoBackend(model: Model, options: AutoBackendOptions = {}): Promise<AutoBackend> {
-  const candidates = options.candidates ?? [serialBackend(), gpuBackend()];
-  if (candidates.length === 0) throw new QinferArgumentError('ERR_ARGUMENT', 'autoBackend needs at least one candidate');
+export async function autoBackend(model: Model, options: AutoBackendOptions): Promise<AutoBackend> {
+  const candidates = options?.candidates;
+  if (!Array.isArray(candidates) || candidates.length === 0) throw new QinferArgumentError('ERR_ARGUMENT', 'autoBackend needs at least one candidate');
   const sizes = [...(options.sizes ?? [1e3, 1e4, 1e5, 1e6])].sort((a, b) => a - b);
   for (const s of sizes) if (!(Number.isInteger(s) && s > 0)) throw new QinferArgumentError('ERR_ARGUMENT', `sizes must be positive integers, got ${s}`);
   const repeats = options.repeats ?? 3;

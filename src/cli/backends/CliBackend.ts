@@ -1,0 +1,32 @@
+import type { ModelSpec } from '../../models/Model.js';
+import type { TrialApply } from '../../perf/TrialSpec.js';
+import type { Registry } from '../../registry/Registry.js';
+
+/** What a `--backend` resolves to: where trials run, and how to release it afterwards. */
+export interface CliBackend {
+  /** Runs one trial (see `TrialApply`). */
+  readonly apply: TrialApply;
+  /** Trials in flight when `--concurrency` is not given (e.g. the worker count). Default 1. */
+  readonly concurrency?: number;
+  /** One line shown before the run, e.g. `pool: 8 worker threads`. */
+  readonly description: string;
+  /** Releases workers, devices or connections; the CLI awaits it before exiting. */
+  close(): Promise<void>;
+}
+
+/** What a backend factory receives from the CLI. */
+export interface CliBackendContext {
+  /** Where models, priors and heuristics are built from their names. */
+  readonly registry: Registry;
+  /** `--backend-opt key=value` pairs (values parsed as JSON when they parse); check them with `checkBackendOptions`. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** `--concurrency`, when given. */
+  readonly concurrency?: number;
+  /** Writes one line to the user (stderr). */
+  readonly log: (line: string) => void;
+  /** The model of the run (backends that measure, like `auto`, measure it). */
+  readonly model?: ModelSpec;
+}
+
+/** Creates a backend; throw `QinferArgumentError` for bad `--backend-opt` values. */
+export type CliBackendFactory = (context: CliBackendContext) => Promise<CliBackend>;

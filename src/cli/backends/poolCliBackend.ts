@@ -1,0 +1,33 @@
+import { availableParallelism } from 'node:os';
+import { createPool } from '../../pool/createPool.js';
+import { poolTrialApply } from '../../pool/poolTrialApply.js';
+import { checkBackendOptions } from './backendOptions.js';
+import type { CliBackendFactory } from './CliBackend.js';
+
+/** Most worker threads a CLI pool starts (a typo such as `engines=10000` is refused, not obeyed). */
+export const MAX_CLI_ENGINES = 1024;
+
+/**
+ * `qinfer-rx perf --backend pool`: trials run load-balanced on a pool of worker threads, each
+ * trial wholly inside one worker (`poolTrialApply`), `engines` trials in flight by default.
+ * Options (`--backend-opt key=value`): `engines=N` (an integer in [1, 1024]; default: all cores),
+ * `modules=["./m.ts"]` (user model modules the workers load; a single path is accepted too).
+ *
+ * @example
+ * ```sh
+ * qinfer-rx perf --backend pool --backend-opt engines=8 --trials 1000
+ * ```
+ */
+export const poolCliBackend: CliBackendFactory = async ({ options }) => {
+  const o = checkBackendOptions('pool', options, {
+    engines: { kind: 'integer', min: 1, max: MAX_CLI_ENGINES },
+    modules: { kind: 'paths' },
+  });
+  const pool = createPool({ engines: o.engines ?? availableParallelism(), modules: o.modules ?? [] });
+  return {
+    apply: poolTrialApply(pool),
+    concurrency: pool.nEngines,
+    description: `${pool.name}: ${pool.nEngines} worker thread(s), one trial per worker`,
+    close: () => pool.close(),
+  };
+};
