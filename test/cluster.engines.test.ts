@@ -155,6 +155,17 @@ describeWithRedis('cluster engines on a real Redis', () => {
     expect((err.cause as QinferError).code).toBe('ERR_MODEL');
   });
 
+  it('engines started as `node bin/qinfer-rx.js engine` in a checkout run TypeScript worker threads and .ts model modules', async () => {
+    // The bin registers tsx in its main thread only; the engine's pool must give its worker
+    // threads the loader itself (the TypeScript worker entry, then the .ts fixture module).
+    for (const e of engines) expect(e.child.spawnargs).toContain('bin/qinfer-rx.js');
+    const reg = builtInRegistry();
+    registerFixtures(reg);
+    const s = spec({ ...PRECESSION, trueModel: { name: 'PickyPrecessionModel', params: { limit: 2 } } }, 0, 21);
+    const signal = new AbortController().signal;
+    expectSameRecords(await cluster.trialApply()(s, signal), await serialApply(reg)(s, signal));
+  });
+
   it('a trial whose spec is invalid fails with the engine-side code (a reversed prior range: ERR_RANGE)', async () => {
     const bad = spec({ ...PRECESSION, prior: { name: 'UniformDistribution', params: { ranges: [[1, 0]] } } }, 0);
     const err = await rejection(cluster.trialApply()(bad, new AbortController().signal));

@@ -95,6 +95,17 @@ describe('pool faults', () => {
     });
   }
 
+  it('an uncaught error a task leaves behind fails that task, never the next one (10 rounds, back to back)', async () => {
+    for (let round = 0; round < 10; round++) {
+      const bad = faulty('uncaught').likelihoodAsync(0, particles([3]), eps).then(() => undefined, (err: unknown) => err);
+      const next = faulty('uncaught').likelihoodAsync(0, particles(), eps); // sent at once, while the first is in flight
+      const e = await bad;
+      expect(e, `round ${round}`).toBeInstanceOf(QinferError);
+      expect((e as QinferError).code).toBe('ERR_WORKER_CRASHED');
+      expect(Array.from((await next).data)).toEqual(new Array(80).fill(0.5));
+    }
+  });
+
   it('an already-aborted signal rejects with ERR_ABORTED and sends nothing', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -71,16 +71,24 @@ export function anyTypeScript(modules: readonly string[]): boolean {
 }
 
 /**
- * Imports one module. TypeScript sources (`file:` URLs ending in .ts/.mts/.cts) are `require`d
- * through tsx's CommonJS hook: on Node 20 the ESM hooks tsx registers with `--import` do not
- * reach worker threads, where models are loaded. Such a module must not use top-level await.
+ * Imports one module. TypeScript sources (`file:` URLs ending in .ts/.mts/.cts) are first
+ * `require`d through tsx's CommonJS hook: on Node 20 the ESM hooks tsx registers with `--import`
+ * do not reach worker threads, where models are loaded, and `require` keeps the module's own
+ * imports of qinfer-rx in the same module instances as the worker (which piscina `require`s).
+ * Where no CommonJS hook is installed (a thread whose loader is ESM-only, such as vitest's) the
+ * `require` fails to parse and `import()` is used instead. A module meant for workers must not
+ * use top-level await.
  */
-function importModule(url: string): Promise<unknown> {
-  if (url.startsWith('file:') && TS_SOURCE.test(new URL(url).pathname)) {
-    const path = fileURLToPath(url);
-    return Promise.resolve().then(() => createRequire(path)(path) as unknown);
+async function importModule(url: string): Promise<unknown> {
+  if (!(url.startsWith('file:') && TS_SOURCE.test(new URL(url).pathname))) return import(url);
+  const path = fileURLToPath(url);
+  try {
+    return createRequire(path)(path) as unknown;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (e instanceof SyntaxError || code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE' || code === 'ERR_UNKNOWN_FILE_EXTENSION') return import(url);
+    throw e;
   }
-  return import(url) as Promise<unknown>;
 }
 
 /**

@@ -85,7 +85,7 @@ function program(io: CliIo, registry: Registry, backends: readonly CliBackendEnt
     });
   for (const c of commands) {
     const sub = root.command(c.name).description(c.summary);
-    if (c.define !== undefined) c.define(sub, io, (code) => (result.code = code));
+    if (c.define !== undefined) c.define(sub, io, (code) => (result.code = code)).summary(c.summary);
     // Listed for --help only: runCli hands their arguments over before commander parses.
     else sub.helpOption(false).allowUnknownOption().allowExcessArguments();
   }
