@@ -56,6 +56,11 @@ function checkScheme(url: URL): string {
 /**
  * Checks resolved module names before any worker starts: every `file:` module must exist
  * (`ERR_ARGUMENT` naming it otherwise). Package names are checked when they are imported.
+ *
+ * @example
+ * ```ts
+ * checkModelModules(resolveModelModules(['./no/such/models.ts'])); // throws ERR_ARGUMENT: model module not found: …
+ * ```
  */
 export function checkModelModules(modules: readonly string[]): void {
   for (const m of modules) {
@@ -65,7 +70,14 @@ export function checkModelModules(modules: readonly string[]): void {
   }
 }
 
-/** True when some module is TypeScript source (its workers need tsx's loader). */
+/**
+ * True when some module is TypeScript source (its workers need tsx's loader).
+ *
+ * @example
+ * ```ts
+ * anyTypeScript(['file:///lab/models.ts', 'pkg']); // true
+ * ```
+ */
 export function anyTypeScript(modules: readonly string[]): boolean {
   return modules.some((m) => m.startsWith('file:') && TS_SOURCE.test(new URL(m).pathname));
 }

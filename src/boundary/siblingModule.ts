@@ -63,6 +63,12 @@ export function siblingModule(name: string, metaUrl: string, alsoTs = false): Si
 /**
  * The entry of every worker thread of a pool or a cluster engine (`workerThread.ts` / `.js`
  * next to this module, exporting `handleTask`), with its flags; `alsoTs` as in {@link siblingModule}.
+ *
+ * @example
+ * ```ts
+ * const entry = workerThreadModule(anyTypeScript(modules));
+ * new Piscina({ filename: entry.url.href, name: 'handleTask', execArgv: entry.execArgv });
+ * ```
  */
 export function workerThreadModule(alsoTs = false): SiblingModule {
   return siblingModule('workerThread', import.meta.url, alsoTs);

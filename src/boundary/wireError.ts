@@ -60,7 +60,14 @@ export function toWireError(e: unknown): WireError {
   };
 }
 
-/** True when `w` came from a qinfer-rx error (so its `code` is a qinfer-rx code). */
+/**
+ * True when `w` came from a qinfer-rx error (so its `code` is a qinfer-rx code).
+ *
+ * @example
+ * ```ts
+ * isQinferWireError(toWireError(new QinferError('ERR_PAYLOAD', 'x'))); // true
+ * ```
+ */
 export function isQinferWireError(w: WireError): boolean {
   return w.code !== undefined && (w.base !== undefined || w.name === 'QinferError' || w.name === 'QinferArgumentError');
 }

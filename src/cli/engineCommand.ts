@@ -42,6 +42,11 @@ function serviceList(v: string): EngineService[] {
 /**
  * Adds the options of `qinfer-rx engine` to `cmd` (a commander sub-command of `qinfer-rx`, or a
  * command of its own for {@link parseEngineArgs}); `--help` is commander's.
+ *
+ * @example
+ * ```ts
+ * engineOptions(new Command('qinfer-rx engine')).parse(['--redis', 'redis://h:6379'], { from: 'user' }).opts(); // { redis: 'redis://h:6379', log: 'text' }
+ * ```
  */
 export function engineOptions(cmd: Command): Command {
   return cmd
@@ -67,6 +72,11 @@ export function engineOptions(cmd: Command): Command {
  * Engine options from parsed `qinfer-rx engine` values: the Redis URL (or `QINFER_REDIS_URL` in
  * `env`) is required; `--models` are resolved against the working directory. Throws
  * `QinferArgumentError` (`ERR_ARGUMENT`) with a message naming the flag.
+ *
+ * @example
+ * ```ts
+ * engineOptionsFrom({ log: 'text' }, { QINFER_REDIS_URL: 'redis://h:6379' }).options.connection; // { host: 'h', port: 6379 }
+ * ```
  */
 export function engineOptionsFrom(values: EngineCommandValues, env: NodeJS.ProcessEnv = process.env): { options: Omit<EngineOptions, 'onEvent'>; log: EngineCommandValues['log'] } {
   const url = values.redis ?? env['QINFER_REDIS_URL'];
@@ -133,6 +143,11 @@ function logger(mode: string, out: (line: string) => void): (e: EngineEvent) => 
  * the `qinfer-rx` command aborts on Ctrl-C), then stops it gracefully (in-flight jobs finish or
  * are handed back). Resolves with the exit code: 0 after a clean stop, 2 for bad arguments, 1
  * when the engine cannot start. A second signal exits at once.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await serveEngine({ redis: 'redis://10.0.0.5:6379', concurrency: 8, log: 'text' }, { stdout: process.stdout, stderr: process.stderr });
+ * ```
  */
 export async function serveEngine(values: EngineCommandValues, io: CliIo): Promise<number> {
   const { options, log } = engineOptionsFrom(values);
@@ -162,6 +177,11 @@ export async function serveEngine(values: EngineCommandValues, io: CliIo): Promi
 /**
  * Defines `qinfer-rx engine` on the commander command `cmd`: its options, `--help`, and an action
  * that serves (see {@link serveEngine}) and hands the exit code to `done`.
+ *
+ * @example
+ * ```ts
+ * defineEngineCommand(root.command('engine'), io, (code) => (result.code = code));
+ * ```
  */
 export function defineEngineCommand(cmd: Command, io: CliIo, done: (code: number) => void): Command {
   return engineOptions(cmd).action(async (values: EngineCommandValues) => {

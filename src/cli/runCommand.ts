@@ -15,6 +15,11 @@ export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2, interrupted: 130
 /**
  * Points commander command `cmd` at the CLI's streams and makes it throw instead of exiting.
  * Call it before adding sub-commands: they inherit these settings when created.
+ *
+ * @example
+ * ```ts
+ * const root = commandFor(new Command('qinfer-rx'), io);
+ * ```
  */
 export function commandFor(cmd: Command, io: CliIo): Command {
   return cmd.configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) }).exitOverride();
@@ -24,6 +29,12 @@ export function commandFor(cmd: Command, io: CliIo): Command {
  * Parses `argv` with commander command `cmd` (set up by {@link commandFor}), runs the chosen
  * action and returns the exit status the action left in `result.code`, or that of its failure
  * (see {@link failureExit}).
+ *
+ * @example
+ * ```ts
+ * const result = { code: 0 };
+ * process.exitCode = await runCommand(commandFor(myCommand, io), argv, io, result);
+ * ```
  */
 export async function runCommand(cmd: Command, argv: readonly string[], io: CliIo, result: { code: number }): Promise<number> {
   try {
@@ -38,6 +49,11 @@ export async function runCommand(cmd: Command, argv: readonly string[], io: CliI
  * The exit status for what a command threw, printing it: 0 after `--help`, 2 for a usage error
  * (already printed by commander) or a `QinferArgumentError`, 130 when interrupted
  * (`ERR_ABORTED`), 1 for any other failure, printed with its cause.
+ *
+ * @example
+ * ```ts
+ * failureExit(new QinferArgumentError('ERR_ARGUMENT', 'bad --x'), io); // 2, after printing 'error: bad --x'
+ * ```
  */
 export function failureExit(e: unknown, io: CliIo): number {
   if (e instanceof CommanderError) {
