@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeChunkJob, encodeSharedChunkParts } from '../src/boundary/chunkWire.js';
 import { anyTypeScript, checkModelModules, loadModelModules, resolveModelModules } from '../src/boundary/modelModules.js';
-import { childExecArgv, siblingModule, workerThreadModule } from '../src/boundary/siblingModule.js';
+import { childExecArgv, ownNodeFlags, siblingModule, workerThreadModule } from '../src/boundary/siblingModule.js';
 import { CANCELLED } from '../src/boundary/threadProtocol.js';
 import { encodeTrialJob, encodeTrialResult } from '../src/boundary/trialWire.js';
 import { fromWireError, toWireError, wireCode } from '../src/boundary/wireError.js';
@@ -138,25 +138,28 @@ describe('model modules: one resolver, one loader, one export convention', () =>
 });
 
 describe('the sibling-module locator', () => {
-  it('finds name.ts next to a TypeScript module, with tsx added unless this process runs under it', () => {
+  it('finds name.ts next to a TypeScript module, with this process\'s flags and tsx unless they load it already', () => {
     const here = import.meta.url;
     const s = siblingModule('poolHelpers', here);
     expect(s.isTs).toBe(true);
     expect(s.path).toBe(fileURLToPath(new URL('./poolHelpers.ts', here)));
-    const underTsx = process.execArgv.some((a) => a.includes('tsx'));
-    expect(s.execArgv.slice(0, process.execArgv.length)).toEqual(process.execArgv);
-    if (!underTsx) expect(s.execArgv.slice(-2)[0]).toBe('--import');
-    expect(s.execArgv.some((a) => a.includes('tsx'))).toBe(true);
+    expect(s.execArgv!.slice(0, ownNodeFlags().length)).toEqual(ownNodeFlags());
+    expect(s.execArgv!.some((a) => a.includes('tsx'))).toBe(true);
   });
 
-  it('finds name.js next to a built module, adding tsx only for TypeScript user modules', () => {
+  it('finds name.js next to a built module: no flags (inherit), unless TypeScript user modules need tsx', () => {
     const built = 'file:///srv/app/node_modules/qinfer-rx/dist/src/gpu/GpuHost.js';
     const s = siblingModule('gpuHostMain', built);
-    expect(s).toMatchObject({ isTs: false, path: '/srv/app/node_modules/qinfer-rx/dist/src/gpu/gpuHostMain.js' });
-    expect(s.execArgv).toEqual(process.execArgv);
-    expect(siblingModule('gpuHostMain', built, true).execArgv.some((a) => a.includes('tsx'))).toBe(true);
-    expect(childExecArgv(false)).toEqual(process.execArgv);
+    expect(s).toMatchObject({ isTs: false, path: '/srv/app/node_modules/qinfer-rx/dist/src/gpu/gpuHostMain.js', execArgv: undefined });
+    expect(siblingModule('gpuHostMain', built, true).execArgv!.some((a) => a.includes('tsx'))).toBe(true);
+    expect(childExecArgv(false)).toBeUndefined();
     expect(workerThreadModule().path).toBe(fileURLToPath(new URL('../src/boundary/workerThread.ts', import.meta.url)));
+  });
+
+  it('never passes on the flags that chose this process\'s entry point (-e, -p, --input-type)', () => {
+    expect(ownNodeFlags(['--input-type=module', '-e', 'import x from "y"', '--max-old-space-size=4096'])).toEqual(['--max-old-space-size=4096']);
+    expect(ownNodeFlags(['--eval', 'code', '--import', 'tsx', '-p', '1+1', '--print=2', '--input-type', 'module'])).toEqual(['--import', 'tsx']);
+    expect(ownNodeFlags(['--require', '/x/preflight.cjs', '--expose-gc'])).toEqual(['--require', '/x/preflight.cjs', '--expose-gc']);
   });
 });
 

@@ -70,7 +70,7 @@ beforeAll(() => {
 describe('npm pack', () => {
   it('ships the build, the docs, LICENSE and CHANGELOG — no sources, tests or benchmarks', () => {
     const paths = packed.map((f) => f.path);
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/qinfer-rx.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/pool/poolWorker.js']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/qinfer-rx.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/boundary/workerThread.js']) {
       expect(paths).toContain(f);
     }
     expect(paths.some((p) => p.startsWith('docs/'))).toBe(true);

@@ -11,27 +11,53 @@ export interface SiblingModule {
   /** True when it is TypeScript source (a checkout run under tsx or vitest). */
   readonly isTs: boolean;
   /**
-   * Node flags for a worker thread or child process running it: this process's own flags, plus
-   * `--import <tsx>` when TypeScript must be loaded and this process does not already run under
-   * tsx's loader (a checkout started through `bin/qinfer-rx.js`, which registers tsx in its main
-   * thread only, or vitest).
+   * Node flags for a worker thread or child process running it (see {@link childExecArgv}):
+   * `undefined` when no TypeScript is involved — a worker thread then inherits this thread's
+   * flags the way Node does, and a child process starts with none.
    */
-  readonly execArgv: string[];
+  readonly execArgv: string[] | undefined;
+}
+
+/** Flags that choose what the process runs (`-e CODE`, `--input-type=module`, …): never passed on. */
+const ENTRY_FLAG = /^(-e|--eval|-p|--print|--input-type)(=.*)?$/;
+
+/**
+ * This process's Node flags without those that choose its entry point (`-e`/`--eval`,
+ * `-p`/`--print` with their code, `--input-type`): what a child running a file can be given.
+ *
+ * @example
+ * ```ts
+ * // under `node --input-type=module -e "…" --max-old-space-size=4096`
+ * ownNodeFlags(); // ['--max-old-space-size=4096']
+ * ```
+ */
+export function ownNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i]!;
+    const m = ENTRY_FLAG.exec(a);
+    if (m === null) out.push(a);
+    else if (m[2] === undefined && i + 1 < execArgv.length) i++; // the flag's value follows it
+  }
+  return out;
 }
 
 /**
- * Node flags for a worker thread or child process: this process's flags (which it would inherit
- * anyway), plus tsx's loader when `needsTs` and it is not among them already. Throws
- * `ERR_ARGUMENT` when TypeScript is needed and tsx is not installed.
+ * Node flags for a worker thread or child process that must load TypeScript (`needsTs`): this
+ * process's own flags ({@link ownNodeFlags}), plus `--import <tsx>` unless they already load tsx
+ * (a checkout started through `bin/qinfer-rx.js` registers tsx in its main thread only, and
+ * vitest not at all). `undefined` when no TypeScript is needed. Throws `ERR_ARGUMENT` when tsx
+ * is needed and not installed.
  *
  * @example
  * ```ts
  * new Worker(file, { execArgv: childExecArgv(file.endsWith('.ts')) });
  * ```
  */
-export function childExecArgv(needsTs: boolean): string[] {
-  const own = [...process.execArgv];
-  if (!needsTs || own.some((a) => a.includes('tsx'))) return own;
+export function childExecArgv(needsTs: boolean): string[] | undefined {
+  if (!needsTs) return undefined;
+  const own = ownNodeFlags();
+  if (own.some((a) => a.includes('tsx'))) return own;
   let loader: string;
   try {
     loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -51,7 +77,7 @@ export function childExecArgv(needsTs: boolean): string[] {
  * @example
  * ```ts
  * const host = siblingModule('gpuHostMain', import.meta.url);
- * fork(host.path, [], { execArgv: host.execArgv });
+ * fork(host.path, [], { execArgv: host.execArgv ?? [] });
  * ```
  */
 export function siblingModule(name: string, metaUrl: string, alsoTs = false): SiblingModule {

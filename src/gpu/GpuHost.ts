@@ -100,7 +100,8 @@ export class GpuHost {
     } catch (e) {
       throw new QinferError('ERR_GPU', `cannot start the GPU host: ${(e as Error).message}`, { cause: e });
     }
-    const { path, execArgv } = host;
+    const { path } = host;
+    const execArgv = host.execArgv ?? [];
     const child = fork(path, [this.file.path], {
       execArgv: this.options.forceGc === true ? [...execArgv, '--expose-gc'] : execArgv,
       env: this.options.env ?? process.env,
