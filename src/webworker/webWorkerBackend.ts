@@ -1,5 +1,6 @@
 import { startChunkedCall } from '../backends/chunkedCall.js';
 import type { LikelihoodBackend, LikelihoodCallOptions, LikelihoodRequest } from '../backends/LikelihoodBackend.js';
+import { fromWireError, isQinferWireError } from '../boundary/wireError.js';
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import { abortError } from '../errors/abortError.js';
 import type { WorkerLike, WorkerLikelihoodReply, WorkerLikelihoodTask } from './webWorkerProtocol.js';
@@ -78,7 +79,8 @@ export function webWorkerBackend(options: WebWorkerBackendOptions): WebWorkerBac
       pending.delete(reply.id);
       if (reply.ok) p.resolve(reply.L);
       else {
-        p.reject(new QinferError('ERR_WORKER', `web worker ${w}: ${reply.error.name}: ${reply.error.message}`, { details: { engine: w, ...(reply.error.code === undefined ? {} : { code: reply.error.code }) } }));
+        const code = isQinferWireError(reply.error) ? reply.error.code : undefined;
+        p.reject(new QinferError('ERR_WORKER', `web worker ${w}: ${reply.error.name}: ${reply.error.message}`, { cause: fromWireError(reply.error), details: { engine: w, ...(code === undefined ? {} : { code }) } }));
       }
     });
     wk.addEventListener('error', (event) => {

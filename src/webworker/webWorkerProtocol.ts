@@ -1,3 +1,4 @@
+import type { WireError } from '../boundary/wireError.js';
 import type { ExpParamsData } from '../expparams/ExpParams.js';
 import type { ModelSpec } from '../models/Model.js';
 
@@ -21,7 +22,7 @@ export interface WorkerLikelihoodTask {
 /** A worker's answer: `L` of the chunk, `[nO, rows, nE]` row-major, or the error as data. */
 export type WorkerLikelihoodReply =
   | { readonly kind: 'qinfer-rx/likelihood'; readonly id: number; readonly ok: true; readonly L: Float64Array }
-  | { readonly kind: 'qinfer-rx/likelihood'; readonly id: number; readonly ok: false; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
+  | { readonly kind: 'qinfer-rx/likelihood'; readonly id: number; readonly ok: false; readonly error: WireError };
 
 /**
  * The part of a Web Worker (or of Node's `worker_threads.Worker` behind a small adapter) that
