@@ -204,6 +204,8 @@ describe('the worker runtime, in this thread', () => {
   });
 });
 
+const copied = (pool: Pool): number => pool.stats.copiedIn + pool.stats.copiedOut;
+
 describe('a pool given shared views copies nothing in or out', () => {
   let pool: Pool;
   beforeAll(() => {
@@ -219,17 +221,17 @@ describe('a pool given shared views copies nothing in or out', () => {
     const x = sharedFloat64(500);
     x.set(priv);
     const expected = model.likelihood([0, 1], priv, eps).data;
-    const before = pool.stats.copiedBytes;
+    const before = copied(pool);
     const out = sharedFloat64(2 * 500 * 3 + 7); // longer than needed: the pool uses a view of it, never a copy
     const L = await pm.likelihoodAsync([0, 1], x, eps, { out });
     expect(sameBits(L.data, expected)).toBe(true);
     expect(L.data.buffer).toBe(out.buffer);
     expect(sameBits((await pm.likelihoodAsync([0, 1], x, eps)).data, expected)).toBe(true); // a fresh shared result
-    expect(pool.stats.copiedBytes - before).toBe(0);
+    expect(copied(pool) - before).toBe(0);
     const privOut = new Float64Array(expected.length);
     await pm.likelihoodAsync([0, 1], priv, eps, { out: privOut });
     expect(sameBits(privOut, expected)).toBe(true);
-    expect(pool.stats.copiedBytes - before).toBe(priv.byteLength + privOut.byteLength);
+    expect(copied(pool) - before).toBe(priv.byteLength + privOut.byteLength);
   });
 
   it('simulate: shared particles and a shared output are used in place; the outcomes equal the chunked simulation', async () => {
@@ -238,10 +240,10 @@ describe('a pool given shared views copies nothing in or out', () => {
     const x = sharedFloat64(nM);
     x.set(randomParticles(nM, 6));
     const chunks = [{ models: [0, 200] as const, experiments: [0, 4] as const, seed: 11 }, { models: [200, 400] as const, experiments: [0, 4] as const, seed: 12 }];
-    const before = pool.stats.copiedBytes;
+    const before = copied(pool);
     const out = new Int32Array(new SharedArrayBuffer(4 * 2 * nM * 4));
     await pool.simulateChunks({ model, x, nModels: nM, expparams: eps, repeat: 2 }, chunks, out);
-    expect(pool.stats.copiedBytes - before).toBe(0);
+    expect(copied(pool) - before).toBe(0);
     for (const c of chunks) {
       const part = model.simulateExperiment(x.subarray(c.models[0], c.models[1]), eps, new Rng(c.seed), 2).data;
       for (let r = 0; r < 2; r++) {
@@ -253,7 +255,7 @@ describe('a pool given shared views copies nothing in or out', () => {
     const privOut = new Int32Array(2 * nM * 4);
     await pool.simulateChunks({ model, x, nModels: nM, expparams: eps, repeat: 2 }, chunks, privOut);
     expect(Array.from(privOut)).toEqual(Array.from(out));
-    expect(pool.stats.copiedBytes - before).toBe(privOut.byteLength);
+    expect(copied(pool) - before).toBe(privOut.byteLength);
   });
 
   it('runJob runs a cluster job on the pool as an engine does, equal to the runtime in this thread', async () => {
