@@ -30,6 +30,7 @@ export { WIRE_VERSION, MAX_TRIAL_PAYLOAD_BYTES, encodeTrialJob, parseTrialJob, e
 export type { TrialJobData, WireTrialResult } from '../boundary/trialWire.js';
 export { encodeSharedChunkParts, encodeChunkJob, parseChunkJob, runChunkJob, decodeChunkResult, chunkResultLength } from '../boundary/chunkWire.js';
 export type { ChunkJobData, ParsedChunkJob, SharedChunkParts } from '../boundary/chunkWire.js';
+export { ModelCache } from '../boundary/ModelCache.js';
 export { formatEngineError, parseEngineError, wireToEngineReason, engineReasonToWire } from './engineError.js';
 export { toWireError, fromWireError } from '../boundary/wireError.js';
 export type { WireError } from '../boundary/wireError.js';

@@ -76,7 +76,7 @@ function positive(v: number | undefined, dflt: number, what: string, integer = t
 
 /**
  * Starts an engine process's work (QInfer's ipyparallel engine): a BullMQ front — workers on the
- * trial and likelihood queues — on a worker {@link Pool} of `concurrency` threads (the same pool
+ * trial and likelihood queues — on a worker `Pool` of `concurrency` threads (the same pool
  * and worker runtime as `createPool`), so that the main thread stays free to renew job locks (a
  * long trial is never mistaken for a dead engine). Each job's size is checked on the main thread
  * before anything parses it; the worker then validates it against its registry (built-ins plus

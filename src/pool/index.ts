@@ -19,4 +19,4 @@ export { likelihoodOnView, checkSerialThreshold } from './likelihoodOnView.js';
 export type { LikelihoodOnViewOptions } from './likelihoodOnView.js';
 export { arraySplit } from './arraySplit.js';
 export { SharedBufferPool, isShared, sharedFloat64 } from './SharedBufferPool.js';
-export type { ProbeInfo } from '../boundary/threadProtocol.js';
+export type { ProbeInfo, JobService } from '../boundary/threadProtocol.js';
