@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,28 @@ describe.runIf(RUN_BROWSER)(`browser dashboard ${BROWSER_WHERE}`, () => {
     await server?.close();
     rmSync(profile, { recursive: true, force: true });
   });
+
+  it('loads the whole core entry (every export) with no Node polyfill and runs an update', async () => {
+    // Every export kept (a namespace import), bundled for the browser as a user's bundler would.
+    const entry = `import * as q from ${JSON.stringify(`${root}src/index.ts`)};
+      const up = new q.SMCUpdater(new q.SimplePrecessionModel(), 500, new q.UniformDistribution([0, 1]), { rng: 1 });
+      up.update(0, q.ExpParams.scalar([2]));
+      globalThis.core = { exports: Object.keys(q).length, mean: up.estMean()[0] };`;
+    const bundle = await build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(server.url);
+    await page.addScriptTag({ type: 'module', content: bundle.outputFiles[0]!.text });
+    await page.waitForFunction(() => (globalThis as unknown as { core?: unknown }).core !== undefined, undefined, { timeout: 60_000 });
+    const core = await page.evaluate(() => (globalThis as unknown as { core: { exports: number; mean: number } }).core);
+    const { SMCUpdater, SimplePrecessionModel, UniformDistribution, ExpParams } = await import('../src/index.js');
+    const node = new SMCUpdater(new SimplePrecessionModel(), 500, new UniformDistribution([0, 1]), { rng: 1 });
+    node.update(0, ExpParams.scalar([2]));
+    expect(problems).toEqual([]);
+    expect(core.exports).toBe(Object.keys(await import('../src/index.js')).length);
+    expect(core.mean).toBe(node.estMean()[0]); // one update: no engine-dependent function on this path yet
+  }, 120_000);
 
   it("runs the README's closed loop live on Web Workers and ends at the Node run's posterior", async () => {
     const page = await context.newPage();
