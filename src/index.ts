@@ -203,7 +203,7 @@ export type { PerfTestRunOptions } from './perf/perfTest.js';
 export { perfTestMultiple } from './perf/perfTestMultiple.js';
 export type { PerfRunOptions } from './perf/perfTestMultiple.js';
 export type { PerfProgress } from './perf/PerfProgress.js';
-export { serialApply } from './perf/serialApply.js';
+export { runTrialSliced, SERIAL_SLICE_MS, serialApply } from './perf/serialApply.js';
 export { backendTrialApply, runTrialOn } from './perf/backendTrialApply.js';
 export { runTrialAsync, updaterTrialApply } from './perf/updaterTrialApply.js';
 export { isTrialFailure } from './perf/TrialFailure.js';

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
-import { asyncScheduler, lastValueFrom, tap } from 'rxjs';
+import { extname, resolve } from 'node:path';
+import { asyncScheduler, lastValueFrom, Observable, tap, type MonoTypeOperatorFunction } from 'rxjs';
+import { abortError } from '../errors/abortError.js';
 import { estimate } from '../../operators/estimate.js';
 import { isQinferError, QinferArgumentError } from '../errors/QinferError.js';
 import type { ExpRecord } from '../expparams/ExpParams.js';
@@ -19,7 +19,10 @@ import { smcUpdaterFactory } from '../smc/updaterFactory.js';
 import type { CliIo } from './CliIo.js';
 import { fmt } from './formatSummary.js';
 import { dryRun, modelArgs, type ModelOptionValues } from './modelArgs.js';
+import { interruptedBy, interruptExit } from './interruption.js';
+import { checkOutputPath, writeFileAtomic } from './outputFile.js';
 import { parseCount } from './parseArgs.js';
+import { checkRunMemory, memoryLimitOf } from './runMemory.js';
 
 /** Probability of the credible intervals printed and plotted. */
 const CREDIBLE_LEVEL = 0.95;
@@ -34,6 +37,28 @@ export interface EstimateCommandOptions extends ModelOptionValues {
   readonly plotParam: string;
   /** `cpu` (default: `SMCUpdater`, float64) or `gpu` (`GpuUpdater`, resident on a WebGPU device). */
   readonly updater?: string;
+  /** `--memory-limit` (default: `QINFER_MEMORY_LIMIT`, else 80 % of the machine's memory). */
+  readonly memoryLimit?: string;
+}
+
+/**
+ * Ends the stream with `ERR_ABORTED` when `signal` aborts (the first Ctrl-C or SIGTERM),
+ * unsubscribing from the run: the estimation loop stops at its next step.
+ */
+function untilAborted<T>(signal: AbortSignal | undefined): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    signal === undefined
+      ? source
+      : new Observable<T>((subscriber) => {
+          if (signal.aborted) return subscriber.error(abortError(signal, 'the estimation run was interrupted'));
+          const onAbort = (): void => subscriber.error(abortError(signal, 'the estimation run was interrupted'));
+          signal.addEventListener('abort', onAbort, { once: true });
+          const sub = source.subscribe(subscriber);
+          return () => {
+            signal.removeEventListener('abort', onAbort);
+            sub.unsubscribe();
+          };
+        });
 }
 
 /** Where the posterior of an `estimate` run lives. */
@@ -85,9 +110,10 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
   const nExp = parseCount(o.experiments, '--experiments');
   const seed = parseCount(o.seed, '--seed', 0);
   const every = o.every === undefined ? Math.max(1, Math.round(nExp / 20)) : parseCount(o.every, '--every');
-  const plotPath = o.plot === undefined ? undefined : resolve(cwd, o.plot);
-  if (plotPath !== undefined && extname(plotPath).toLowerCase() !== '.svg') throw new QinferArgumentError('ERR_ARGUMENT', `--plot must end in .svg, got '${o.plot}'`);
-  const m = modelArgs(o, registry);
+  if (o.plot !== undefined && extname(o.plot).toLowerCase() !== '.svg') throw new QinferArgumentError('ERR_ARGUMENT', `--plot must end in .svg, got '${o.plot}'`);
+  const plotPath = o.plot === undefined ? undefined : checkOutputPath(resolve(cwd, o.plot), '--plot');
+  const memoryLimit = memoryLimitOf(o.memoryLimit);
+  const m = modelArgs(o, registry, { beforeRanges: (model) => checkRunMemory(model, { particles: [nParticles], nExp, nTrials: 1, inFlight: 1 }, memoryLimit) });
   const plotParam = parseCount(o.plotParam, '--plot-param', 0);
   const nP = m.built.nModelparams;
   if (plotParam >= nP) throw new QinferArgumentError('ERR_ARGUMENT', `--plot-param must be below ${nP} for ${m.model.name}, got ${plotParam}`);
@@ -100,6 +126,10 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
   const updater = await buildUpdater(setup, o.updater ?? 'cpu', (s) => void io.stderr.write(s));
   try {
     return await runEstimate(io, setup, updater, { nExp, every, plotPath, plotParam, seed });
+  } catch (e) {
+    if (!(isQinferError(e, 'ERR_ABORTED') && io.signal?.aborted === true)) throw e;
+    io.stderr.write(`interrupted by ${interruptedBy(io.signal)}\n`);
+    return interruptExit(io.signal);
   } finally {
     await (updater as Updater & { close?: () => Promise<void> }).close?.();
   }
@@ -132,6 +162,7 @@ async function runEstimate(
           out(`${String(s.index + 1).padStart(5)}  ${formatExperiment(s.experiment).padEnd(18)} d=${s.outcome}  ${meanSd(s.mean, s.covariance)}\n`);
         }
       }),
+      untilAborted(io.signal),
     ),
   );
   // The cloud, read once (a device updater copies it back): intervals and the plot use it.
@@ -159,9 +190,7 @@ async function runEstimate(
       title: `${modelName}: posterior after ${nExp} experiments`,
     });
     try {
-      const svg = await renderVegaLiteSvg(spec);
-      mkdirSync(dirname(plotPath), { recursive: true });
-      writeFileSync(plotPath, svg);
+      writeFileAtomic(plotPath, await renderVegaLiteSvg(spec), '--plot');
       out(`plot: ${plotPath}\n`);
     } catch (e) {
       if (!isQinferError(e, 'ERR_MISSING_PEER')) throw e;

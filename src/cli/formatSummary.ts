@@ -44,8 +44,9 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 }
 
 /**
- * The end-of-run table of `qinfer-rx perf`: per run, trials (failed), final Bayes risk, median
- * loss with quartiles, mean resamplings per trial and mean time per update.
+ * The end-of-run table of `qinfer-rx perf`: per run, trials (failed; missing, after an
+ * interruption), final Bayes risk, median loss with quartiles, mean resamplings per trial and
+ * mean time per update.
  *
  * @example
  * ```ts
@@ -53,11 +54,13 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
  * ```
  */
 export function formatSummary(runs: readonly { label: string; summary: PerfSummary }[]): string {
-  const header = ['run', 'trials', 'failed', `Bayes risk`, 'median loss [IQR]', 'resamples', 'time/update'];
+  const partial = runs.some((r) => r.summary.nMissing > 0);
+  const header = ['run', 'trials', 'failed', ...(partial ? ['missing'] : []), `Bayes risk`, 'median loss [IQR]', 'resamples', 'time/update'];
   const rows = runs.map(({ label, summary: s }) => [
     label,
     String(s.nTrials),
     String(s.nFailed),
+    ...(partial ? [String(s.nMissing)] : []),
     fmt(s.finalBayesRisk),
     `${fmt(s.finalMedianLoss)} [${fmt(s.finalLossQuartiles[0])}, ${fmt(s.finalLossQuartiles[1])}]`,
     s.meanResamples.toFixed(1),

@@ -37,6 +37,8 @@ export interface ModelArgs {
  * Turns `--model`, `--param`, `--prior`, `--heuristic`, `--heuristic-param` and `--true` into
  * registry specs, checking each against the registry: unknown names list the known ones; one
  * prior range per model parameter (default `0:1` for each); fixed true values of the right count.
+ * `options.beforeRanges` runs on the built model before anything proportional to its parameter
+ * count is built (the CLI checks the run's memory there).
  *
  * @example
  * ```ts
@@ -44,7 +46,7 @@ export interface ModelArgs {
  * // { name: 'UniformDistribution', params: { ranges: [[0, 1], [0, 0.1]] } }
  * ```
  */
-export function modelArgs(o: ModelOptionValues, registry: Registry): ModelArgs {
+export function modelArgs(o: ModelOptionValues, registry: Registry, options: { readonly beforeRanges?: (model: Model) => void } = {}): ModelArgs {
   const names = registry.names();
   if (!registry.hasModel(o.model)) {
     throw new QinferArgumentError('ERR_UNKNOWN_MODEL', `unknown model '${o.model}' (known: ${names.models.join(', ')})`, { details: { name: o.model } });
@@ -56,6 +58,7 @@ export function modelArgs(o: ModelOptionValues, registry: Registry): ModelArgs {
   } catch (e) {
     throw new QinferArgumentError(codeOf(e), `--model ${o.model} with --param ${JSON.stringify(model.params)}: ${(e as Error).message}`, { cause: e });
   }
+  options.beforeRanges?.(built); // e.g. the memory check: NDieModel n = 1e8 would need gigabytes of ranges
   const nP = built.nModelparams;
   const given = (o.prior ?? []).map((r) => parseRange(r, '--prior'));
   if (given.length !== 0 && given.length !== nP) {

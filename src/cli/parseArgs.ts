@@ -124,3 +124,23 @@ export function collectKeyValues(values: readonly string[], option: string): Rec
 export function repeatable(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/**
+ * A size in bytes: a number with an optional binary unit — `512M`, `16G`, `1.5GiB`, `2e9` —
+ * where K, M, G and T are powers of 1024 (case-insensitive, with or without `iB`/`B`).
+ *
+ * @example
+ * ```ts
+ * parseByteSize('16G', '--memory-limit'); // 17179869184
+ * ```
+ */
+export function parseByteSize(value: string, option: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*([kmgt]?)(?:i?b)?\s*$/i.exec(value);
+  const n = m === null ? NaN : Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!;
+  if (!Number.isFinite(n) || n < 1) {
+    throw new QinferArgumentError('ERR_ARGUMENT', `${option} must be a size such as 8G, 512M or 2e9 (bytes), got '${value}'`, { details: { option, value } });
+  }
+  return Math.floor(n);
+}

@@ -1,21 +1,24 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
-import { lastValueFrom } from 'rxjs';
+import { extname, resolve } from 'node:path';
+import { lastValueFrom, tap } from 'rxjs';
 import { isQinferError, QinferArgumentError } from '../errors/QinferError.js';
-import { performanceTableToCSV, performanceTableToJSON } from '../perf/exportPerformanceTable.js';
 import { checkPerfTestOptions, type PerfTestOptions } from '../perf/PerfTestOptions.js';
 import { perfTestMultiple } from '../perf/perfTestMultiple.js';
-import type { PerformanceTable } from '../perf/PerformanceTable.js';
-import { toPerformanceTable } from '../perf/toPerformanceTable.js';
+import { PerformanceTable } from '../perf/PerformanceTable.js';
 import { bayesRiskChart } from '../plot/bayesRiskChart.js';
 import { renderVegaLiteSvg } from '../plot/renderVegaLiteSvg.js';
 import type { Registry } from '../registry/Registry.js';
 import { CLI_BACKENDS, resolveCliBackend, type CliBackendEntry } from './cliBackends.js';
 import type { CliIo } from './CliIo.js';
 import { formatSummary } from './formatSummary.js';
+import { interruptedBy, interruptExit } from './interruption.js';
 import { dryRun, modelArgs, type ModelOptionValues } from './modelArgs.js';
+import { checkOutputPath, writeFileAtomic } from './outputFile.js';
 import { collectKeyValues, parseCount, parseCountList } from './parseArgs.js';
+import { writePerfTable, type PerfRun } from './perfOutput.js';
 import { createProgressReporter, type ProgressMode } from './progressReporter.js';
+import { checkRunMemory, memoryLimitOf } from './runMemory.js';
+
+export type { PerfRun } from './perfOutput.js';
 
 /** `qinfer-rx perf` options as commander gives them. */
 export interface PerfCommandOptions extends ModelOptionValues {
@@ -31,32 +34,34 @@ export interface PerfCommandOptions extends ModelOptionValues {
   readonly out: string | false;
   readonly plot: string | false;
   readonly progress: string;
+  /** `--memory-limit` (default: `QINFER_MEMORY_LIMIT`, else 80 % of the machine's memory). */
+  readonly memoryLimit?: string;
 }
 
-/** One performance test of the command: its label, particle count and table. */
-export interface PerfRun {
-  readonly label: string;
-  readonly nParticles: number;
-  readonly table: PerformanceTable;
-}
-
-function outputPath(value: string | false, option: string, exts: readonly string[], cwd: string): string | undefined {
-  if (value === false) return undefined;
+/**
+ * An output option's path, resolved against `cwd` and checked before anything runs
+ * (`checkOutputPath`: ERR_OUTPUT for a directory, an unwritable place, /proc or /sys);
+ * undefined for `--no-out` / `--no-plot`.
+ */
+export function outputPath(value: string | false | undefined, option: string, exts: readonly string[], cwd: string): string | undefined {
+  if (value === false || value === undefined) return undefined;
   const ext = extname(value).toLowerCase();
   if (!exts.includes(ext)) throw new QinferArgumentError('ERR_ARGUMENT', `${option} must end in ${exts.join(' or ')}, got '${value}'`);
-  return resolve(cwd, value);
-}
-
-function writeFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  return checkOutputPath(resolve(cwd, value), option);
 }
 
 /**
  * `qinfer-rx perf`: runs a performance test per particle count (the same trial seeds for each,
  * so the runs share their true parameters), with progress, then prints the summary table and
  * writes the table (`--out`, JSON or CSV) and the Bayes-risk plot (`--plot`, SVG).
- * Returns the exit status.
+ * Returns the exit status: 0, 1 when a test has no successful trial, or 130 / 143 when
+ * interrupted (`io.signal`: Ctrl-C, SIGTERM).
+ *
+ * Nothing is lost: the output paths are checked before any trial runs (`ERR_OUTPUT`), the run's
+ * memory is estimated before anything large is built (`ERR_MEMORY`, `--memory-limit`), files
+ * are written atomically (a temporary file renamed over the old one), and an interrupted run
+ * writes the trials that finished as a partial table that lists the missing ones (see
+ * `perfDocument`); the plot is not drawn from a partial run.
  *
  * @example
  * ```ts
@@ -76,7 +81,9 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   const mode: ProgressMode = o.progress === 'auto' ? (io.stderr.isTTY === true ? 'bar' : 'lines') : (o.progress as ProgressMode);
   const outPath = outputPath(o.out, '--out', ['.json', '.csv'], cwd);
   const plotPath = outputPath(o.plot, '--plot', ['.svg'], cwd);
-  const m = modelArgs(o, registry);
+  const memoryLimit = memoryLimitOf(o.memoryLimit);
+  const shape = { particles, nExp, nTrials, inFlight: concurrency ?? 1 };
+  const m = modelArgs(o, registry, { beforeRanges: (model) => checkRunMemory(model, shape, memoryLimit) });
   const base: Omit<PerfTestOptions, 'nParticles'> = {
     model: m.model,
     prior: m.prior,
@@ -89,19 +96,20 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   const log = (line: string): void => void io.stderr.write(line + '\n');
   const backend = await resolveCliBackend(o.backend, { registry, options: collectKeyValues(o.backendOpt ?? [], '--backend-opt'), concurrency, log, model: m.model }, backends);
 
-  const runs: PerfRun[] = [];
+  // Every requested test has a table from the start: an interrupted run keeps what finished.
+  const runs: PerfRun[] = particles.map((nParticles) => ({ label: `${nParticles} particles`, nParticles, table: new PerformanceTable(nTrials, { ...layout, nExp }) }));
+  let interrupted = false;
   try {
     const inFlight = concurrency ?? backend.concurrency ?? 1;
     log(`qinfer-rx perf: ${m.built.name}, prior ${m.ranges.map((r) => `U[${r[0]}, ${r[1]}]`).join(' × ')}, ${m.heuristic.name}, ` + `${nTrials} trials × ${nExp} experiments, seed ${seed}`);
     log(`backend ${backend.description}; ${inFlight} trial(s) in flight`);
-    for (const nParticles of particles) {
-      const label = `${nParticles} particles`;
-      const progress = createProgressReporter(io.stderr, mode, label);
+    for (const run of runs) {
+      const progress = createProgressReporter(io.stderr, mode, run.label);
       try {
-        const table = await lastValueFrom(
+        await lastValueFrom(
           perfTestMultiple(
             nTrials,
-            { ...base, nParticles },
+            { ...base, nParticles: run.nParticles },
             {
               apply: backend.apply,
               concurrency: inFlight,
@@ -110,9 +118,13 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
               ...(io.signal === undefined ? {} : { signal: io.signal }),
               onProgress: (p) => progress.update(p),
             },
-          ).pipe(toPerformanceTable(nTrials, { ...layout, nExp })),
+          ).pipe(tap((outcome) => run.table.add(outcome))),
+          { defaultValue: undefined },
         );
-        runs.push({ label, nParticles, table });
+      } catch (e) {
+        if (!(isQinferError(e, 'ERR_ABORTED') && io.signal?.aborted === true)) throw e;
+        interrupted = true;
+        break;
       } finally {
         progress.stop();
       }
@@ -122,21 +134,24 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   }
 
   const summarised = runs.filter((r) => r.table.nValid > 0);
-  io.stdout.write(`\nafter ${nExp} experiments (mean over trials; time per update = one SMC update):\n`);
-  io.stdout.write(formatSummary(summarised.map((r) => ({ label: r.label, summary: r.table.summary() }))));
+  if (summarised.length > 0) {
+    io.stdout.write(`\nafter ${nExp} experiments (mean over ${interrupted ? 'the trials that finished' : 'trials'}; time per update = one SMC update):\n`);
+    io.stdout.write(formatSummary(summarised.map((r) => ({ label: r.label, summary: r.table.summary() }))));
+  }
   for (const r of runs) for (const f of r.table.failures) io.stderr.write(`trial ${f.index} (seed ${f.seed}) failed: ${(f.error as Error)?.message ?? String(f.error)}\n`);
+  const signal = interruptedBy(io.signal);
+  if (interrupted) {
+    const missing = runs.reduce((s, r) => s + r.table.missing.length, 0);
+    io.stderr.write(`interrupted by ${signal}: ${nTrials * runs.length - missing} of ${nTrials * runs.length} trials finished; ${missing} missing\n`);
+  }
 
   if (outPath !== undefined) {
-    if (extname(outPath).toLowerCase() === '.csv') {
-      writeFile(outPath, runs.map((r, i) => performanceTableToCSV(r.table, { prefix: { particles: r.nParticles }, header: i === 0 })).join(''));
-    } else {
-      const settings = { model: m.model, prior: m.prior, heuristic: m.heuristic, trueModelparams: m.trueModelparams ?? null, trials: nTrials, experiments: nExp, seed, backend: o.backend };
-      const doc = { format: 'qinfer-rx/perf@1', settings, runs: runs.map((r) => ({ label: r.label, nParticles: r.nParticles, table: performanceTableToJSON(r.table) })) };
-      writeFile(outPath, JSON.stringify(doc) + '\n');
-    }
-    io.stdout.write(`table: ${outPath}\n`);
+    const settings = { model: m.model, prior: m.prior, heuristic: m.heuristic, trueModelparams: m.trueModelparams ?? null, trials: nTrials, experiments: nExp, seed, backend: o.backend };
+    writePerfTable(outPath, settings, runs, interrupted ? { signal } : undefined);
+    io.stdout.write(`table: ${outPath}${interrupted ? ' (partial: it lists the missing trials)' : ''}\n`);
   }
-  if (plotPath !== undefined && summarised.length > 0) {
+  if (plotPath !== undefined && interrupted) io.stderr.write(`plot not written: the run was interrupted\n`);
+  else if (plotPath !== undefined && summarised.length > 0) {
     const spec = bayesRiskChart(
       summarised.map((r) => ({
         label: r.label,
@@ -147,12 +162,13 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
       { title: `${m.built.name}: loss over ${nTrials} trials` },
     );
     try {
-      writeFile(plotPath, await renderVegaLiteSvg(spec));
+      writeFileAtomic(plotPath, await renderVegaLiteSvg(spec), '--plot');
       io.stdout.write(`plot:  ${plotPath}\n`);
     } catch (e) {
       if (!isQinferError(e, 'ERR_MISSING_PEER')) throw e;
       io.stderr.write(`plot not written: ${e.message}\n`);
     }
   }
+  if (interrupted) return interruptExit(io.signal);
   return runs.some((r) => r.table.nValid === 0) ? 1 : 0;
 }

@@ -29,7 +29,8 @@ function modelOptions(cmd: Command): Command {
     .option('--prior <lo:hi>', 'uniform prior range, once per model parameter (default 0:1 each)', repeatable)
     .option('--true <values>', 'fixed true parameters, comma-separated (default: drawn from the prior)')
     .option('-H, --heuristic <name>', 'experiment-design heuristic, by registry name', 'ExpSparseHeuristic')
-    .option('--heuristic-param <key=value>', 'heuristic parameter (repeatable; values read as JSON)', repeatable);
+    .option('--heuristic-param <key=value>', 'heuristic parameter (repeatable; values read as JSON)', repeatable)
+    .option('--memory-limit <size>', 'refuse a run estimated above this memory, e.g. 8G (default: $QINFER_MEMORY_LIMIT, else 80% of the machine)');
 }
 
 function program(io: CliIo, registry: Registry, backends: readonly CliBackendEntry[], commands: readonly CliCommandEntry[], result: { code: number }): Command {

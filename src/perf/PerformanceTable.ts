@@ -19,7 +19,10 @@ export interface PerfColumn {
 /** The headline numbers of a performance test (`PerformanceTable.summary`). */
 export interface PerfSummary {
   readonly nTrials: number;
+  /** Trials that failed (masked with their error). */
   readonly nFailed: number;
+  /** Trials with neither data nor a failure: not run (an interrupted test). */
+  readonly nMissing: number;
   readonly nExp: number;
   /** Mean loss over trials after the last experiment. */
   readonly finalBayesRisk: number;
@@ -164,6 +167,13 @@ export class PerformanceTable {
     return [...this.failureMap.values()].sort((a, b) => a.index - b.index);
   }
 
+  /** Trials with neither data nor a failure — not run, or not arrived (an interrupted test) — in index order. */
+  get missing(): number[] {
+    const out: number[] = [];
+    for (let t = 0; t < this.nTrials; t++) if (this.mask[t] === 1 && !this.failureMap.has(t)) out.push(t);
+    return out;
+  }
+
   /** Number of trials with data. */
   get nValid(): number {
     let n = 0;
@@ -258,7 +268,8 @@ export class PerformanceTable {
     for (const v of times) t += v;
     return {
       nTrials: this.nTrials,
-      nFailed: this.nTrials - this.nValid,
+      nFailed: this.failureMap.size,
+      nMissing: this.nTrials - this.nValid - this.failureMap.size,
       nExp: this.nExp,
       finalBayesRisk: this.bayesRisk()[last]!,
       finalMedianLoss: this.lossQuantile(0.5)[last]!,

@@ -115,7 +115,9 @@ export function csvHeader(table: PerformanceTable): string[] {
  * The table as CSV text, one line per (trial, experiment) in trial order: `trial, seed, step,
  * failed`, every dtype field (vector fields spread over `name_j` columns), `error`. A failed
  * trial is one line with `failed = 1`, no step, and its error message. `prefix` adds leading
- * constant columns (e.g. `{ run: '1000 particles' }`); `header: false` omits the header line.
+ * constant columns (e.g. `{ run: '1000 particles' }`); `header: false` omits the header line;
+ * `missing` is the error text of a trial with no data and no failure (default `missing`; the CLI
+ * says why, e.g. after an interruption).
  *
  * @example
  * ```ts
@@ -125,9 +127,9 @@ export function csvHeader(table: PerformanceTable): string[] {
  */
 export function performanceTableToCSV(
   table: PerformanceTable,
-  options: { prefix?: Readonly<Record<string, string | number>>; header?: boolean } = {},
+  options: { prefix?: Readonly<Record<string, string | number>>; header?: boolean; missing?: string } = {},
 ): string {
-  const { prefix = {}, header = true } = options;
+  const { prefix = {}, header = true, missing = 'missing' } = options;
   const pre = Object.values(prefix).map(csvCell);
   const lines: string[] = [];
   const head = csvHeader(table);
@@ -138,7 +140,7 @@ export function performanceTableToCSV(
     const seed = Number.isNaN(table.seeds[t]!) ? '' : String(table.seeds[t]);
     if (table.mask[t] === 1) {
       const f = failures.get(t);
-      const msg = f === undefined ? 'missing' : `${f.error.code ?? f.error.name}: ${f.error.message}`;
+      const msg = f === undefined ? missing : `${f.error.code ?? f.error.name}: ${f.error.message}`;
       lines.push([...pre, String(t), seed, '', '1', ...new Array<string>(head.length - 5).fill(''), csvCell(msg)].join(','));
       continue;
     }

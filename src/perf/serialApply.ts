@@ -1,8 +1,7 @@
 import type { Registry } from '../registry/Registry.js';
 import { builtInRegistry } from '../registry/builtInRegistry.js';
 import { abortError } from '../errors/abortError.js';
-import { runTrial } from './runTrial.js';
-import type { TrialRunOptions } from './TrialRun.js';
+import { TrialRun, type TrialRunOptions } from './TrialRun.js';
 import type { TrialApply, TrialResult, TrialSpec } from './TrialSpec.js';
 
 const setImmediateLike = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
@@ -15,12 +14,48 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => (setImmediateLike !== undefined ? setImmediateLike(resolve) : setTimeout(resolve, 0)));
 }
 
+/** A running trial gives the event loop a turn at least this often (ms of work between turns). */
+export const SERIAL_SLICE_MS = 50;
+
+function clock(): () => number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf !== undefined ? () => perf.now() : () => Date.now();
+}
+
 /**
- * The default {@link TrialApply} (QInfer's `apply_serial`): runs trials on this thread with
- * `runTrial`, lazily and one at a time in call order, yielding to the event loop before each
- * one so that progress output and cancellation get a turn. A trial whose signal is aborted
- * before it starts rejects at once with `ERR_ABORTED` and never runs; a running trial is
- * synchronous and finishes.
+ * Runs one trial on this thread as `runTrial` does — the same records, bit for bit — but in
+ * slices: after each experiment, once `sliceMs` of work has passed since the last turn, it
+ * yields to the event loop (timers, I/O, signal handlers) and stops with `ERR_ABORTED` when
+ * `signal` has been aborted meanwhile. A long trial (2 million particles, thousands of
+ * experiments) therefore stops within about one experiment of Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * const result = await runTrialSliced(spec, builtInRegistry(), controller.signal);
+ * ```
+ */
+export async function runTrialSliced(spec: TrialSpec, registry: Registry, signal: AbortSignal, options: TrialRunOptions = {}, sliceMs = SERIAL_SLICE_MS): Promise<TrialResult> {
+  const now = clock();
+  if (signal.aborted) throw abortError(signal);
+  const run = new TrialRun(spec, registry, options);
+  let turn = now();
+  while (!run.done) {
+    run.next();
+    if (now() - turn >= sliceMs) {
+      await yieldToEventLoop();
+      if (signal.aborted) throw abortError(signal);
+      turn = now();
+    }
+  }
+  return run.result();
+}
+
+/**
+ * The default {@link TrialApply} (QInfer's `apply_serial`): runs trials on this thread, lazily
+ * and one at a time in call order, yielding to the event loop before each one and every
+ * {@link SERIAL_SLICE_MS} ms within one (`runTrialSliced`), so that progress output and
+ * cancellation get a turn. A trial whose signal is aborted before it starts rejects at once with
+ * `ERR_ABORTED` and never runs; a running trial stops at its next slice.
  *
  * @param registry - where models, priors and heuristics are built from their names
  * @example
@@ -40,11 +75,7 @@ export function serialApply(registry: Registry = builtInRegistry(), options: Tri
       void turn.then(() => {
         signal.removeEventListener('abort', onAbort);
         if (signal.aborted) return reject(abortError(signal));
-        try {
-          resolve(runTrial(spec, registry, options));
-        } catch (e) {
-          reject(e);
-        }
+        runTrialSliced(spec, registry, signal, options).then(resolve, reject);
       });
     });
     // The next trial waits for this one's turn to end (whatever its outcome).
