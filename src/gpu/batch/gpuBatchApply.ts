@@ -63,7 +63,7 @@ function batchKey(spec: TrialSpec): string {
 }
 
 /**
- * Performance-test trials in batches on the GPU (issue 13): trials that arrive together (in the
+ * Performance-test trials in batches on the GPU: trials that arrive together (in the
  * same turn of the event loop, e.g. all those `perfTestMultiple` starts at once) with the same
  * options are run as one batch by `runBatch` — K trials' clouds resident together, one
  * submission per experiment over the trial × particle grid (likelihood, weight update,
