@@ -31,6 +31,13 @@ export interface GpuBatchOptions extends GpuHostOptions {
    * `serialApply(registry)`.
    */
   fallback?: TrialApply;
+  /**
+   * Trials on the fallback at once (default 2), whatever `perfTestMultiple`'s concurrency (which
+   * is large so that batches fill): a fallback's trials hold their clouds on this host.
+   */
+  fallbackConcurrency?: number;
+  /** How warnings name the fallback (default 'the CPU'). */
+  fallbackName?: string;
   /** One `gpu` line per reason a trial went to the fallback. */
   onWarning?: WarningSink;
   /** Milliseconds, for the elapsed-time column (default `performance.now`). */
@@ -112,15 +119,31 @@ export function gpuBatchApply(options: GpuBatchOptions = {}): GpuBatchApply {
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
 
+  const fallbackConcurrency = options.fallbackConcurrency ?? 2;
+  if (!(Number.isInteger(fallbackConcurrency) && fallbackConcurrency >= 1)) throw new QinferArgumentError('ERR_ARGUMENT', `fallbackConcurrency must be a positive integer, got ${fallbackConcurrency}`);
+  let onFallback = 0;
+  const waiting: (() => void)[] = [];
+  /** The fallback, at most `fallbackConcurrency` trials at a time. */
+  const viaFallback = async (spec: TrialSpec, signal: AbortSignal): Promise<TrialResult> => {
+    if (onFallback >= fallbackConcurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    onFallback += 1;
+    try {
+      if (signal.aborted) throw abortError(signal);
+      return await fallback(spec, signal);
+    } finally {
+      onFallback -= 1;
+      waiting.shift()?.();
+    }
+  };
   const toFallback = (p: Pending): void => {
     if (p.settled) return;
-    fallback(p.spec, p.signal).then(p.resolve, p.reject);
+    viaFallback(p.spec, p.signal).then(p.resolve, p.reject);
   };
 
   const giveUp = (e: unknown): void => {
     gaveUp = e;
     const why = e instanceof GpuUnavailableError ? `no WebGPU adapter (${e.reason})` : `the GPU failed (${(e as Error).message.split('\n')[0]})`;
-    warnOnce(`${why}; every trial runs on the CPU from now on — see ${GPU_DOCS_URL}`);
+    warnOnce(`${why}; every trial runs on ${options.fallbackName ?? 'the CPU'} from now on — see ${GPU_DOCS_URL}`);
   };
 
   const runGroup = async (group: Pending[]): Promise<void> => {
@@ -187,7 +210,7 @@ export function gpuBatchApply(options: GpuBatchOptions = {}): GpuBatchApply {
   const apply = ((spec: TrialSpec, signal: AbortSignal): Promise<TrialResult> => {
     if (closed) return Promise.reject(new QinferError('ERR_CLOSED', 'gpuBatchApply used after close()'));
     if (signal.aborted) return Promise.reject(abortError(signal));
-    if (gaveUp !== undefined) return fallback(spec, signal);
+    if (gaveUp !== undefined) return viaFallback(spec, signal);
     const key = batchKey(spec);
     let plan = plans.get(key);
     if (plan === undefined) {
@@ -195,8 +218,8 @@ export function gpuBatchApply(options: GpuBatchOptions = {}): GpuBatchApply {
       plans.set(key, plan);
     }
     if (!plan.ok) {
-      warnOnce(`the batched GPU engine cannot run these trials (${plan.reason}); they run on the CPU`);
-      return fallback(spec, signal);
+      warnOnce(`the batched GPU engine cannot run these trials (${plan.reason}); they run on ${options.fallbackName ?? 'the CPU'}`);
+      return viaFallback(spec, signal);
     }
     return new Promise<TrialResult>((resolve, reject) => {
       const p: Pending = {
