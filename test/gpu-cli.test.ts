@@ -20,6 +20,42 @@ describe.runIf(RUN_GPU)(`qinfer-rx perf --backend gpu | auto ${WHERE}`, () => {
     expect(code, err).toBe(0);
     expect(err).toMatch(/backend gpu: .*float32 likelihoods/);
     expect(err).toMatch(/3\/3 trials \(0 failed\)/);
+    expect(err).toMatch(/batched trials on the device/);
+  });
+
+  it('--backend gpu --backend-opt engine=likelihood keeps float64 updates here with GPU likelihoods', async () => {
+    const t = io();
+    const code = await runCli(['perf', '--backend', 'gpu', '--backend-opt', 'engine=likelihood', '-t', '2', '-e', '10', '-p', '500', '--no-out', '--no-plot'], t.io);
+    const err = t.err.join('');
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/backend gpu: .*float64 updates with phase-exact float32 likelihoods/);
+    expect(await runCli(['perf', '--backend', 'gpu', '--backend-opt', 'engine=fast', '-t', '1', '--no-out', '--no-plot'], io().io)).toBe(2);
+  });
+
+  it('--backend gpu without an adapter: one line with the reason, then every trial on the CPU, the serial table', async () => {
+    const saved = { d: process.env.VK_DRIVER_FILES, i: process.env.VK_ICD_FILENAMES };
+    process.env.VK_DRIVER_FILES = process.env.VK_ICD_FILENAMES = '/nonexistent/qinfer-no-driver.json';
+    const hidden = io();
+    let code: number;
+    try {
+      code = await runCli(['perf', '--backend', 'gpu', '-t', '20', '-e', '40', '-p', '300', '--no-out', '--no-plot', '--progress', 'none'], hidden.io);
+    } finally {
+      for (const [k, v] of [['VK_DRIVER_FILES', saved.d], ['VK_ICD_FILENAMES', saved.i]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    const serial = io();
+    expect(await runCli(['perf', '--backend', 'serial', '-t', '20', '-e', '40', '-p', '300', '--no-out', '--no-plot', '--progress', 'none'], serial.io)).toBe(0);
+    const err = hidden.err.join('');
+    expect(code, err).toBe(0);
+    const gpuLines = err.split('\n').filter((l) => l.startsWith('gpu:'));
+    expect(gpuLines).toHaveLength(1);
+    expect(gpuLines[0]).toMatch(/^gpu: no WebGPU adapter \(.+\); every trial runs on the CPU \(serial\) — see https:\/\/github\.com\/qinfer-rx\/qinfer-rx\/blob\/main\/docs\/gpu\.md$/);
+    expect(err).not.toContain('install-lavapipe.sh'); // the long instructions stay in the error, not in the run's log
+    const table = (out: string[]): string => out.join('').split('\n').filter((l) => /^\d+ particles/.test(l)).map((l) => l.replace(/\s+[\d.]+ [µm]?s$/, '')).join('\n');
+    expect(table(hidden.out)).toBe(table(serial.out)); // same losses: the serial trials
+    expect(table(hidden.out)).toMatch(/^300 particles\s+20\s+0/);
   });
 
   it('--backend auto prints the measured table and crossovers, then runs', async () => {

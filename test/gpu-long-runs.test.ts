@@ -24,16 +24,31 @@
  * so serial's median is over its 17 trials), MultiCos (ts = [t, t], t = (9/8)^k, the test
  * registry's TwoTimes: ExpSparse cannot fill a vector field).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { perfTestMultiple, toPerformanceTable, updaterTrialApply, type PerfTestOptions, type PerformanceTable, type TrialApply } from '../src/index.js';
 import { GpuHost, GpuUpdater, gpuBatchApply } from '../src/gpu/index.js';
 import { gpuPerfBackend } from '../src/gpu/batch/gpuPerfBackend.js';
+import type { CliIo } from '../src/cli/CliIo.js';
+import { runCli } from '../src/cli/runCli.js';
 import { testRegistry } from './helpers/perfFixtures.js';
 import { RUN_GPU, WHERE } from './gpuGate.js';
 
 const N_TRIALS = 20, N_PARTICLES = 1000, N_EXP = 300, SEED = 5;
+/** Per test: a long run on lavapipe under load takes minutes (measured durations in docs/gpu.md); a hang still fails. */
+const LONG = 600_000;
 const registry = testRegistry();
+
+/** The options of each case, and the same as `qinfer-rx perf` arguments (null: not expressible on the command line). */
+const CLI: Record<string, string[] | null> = {
+  SimplePrecessionModel: ['--model', 'SimplePrecessionModel'],
+  UnknownT2Model: ['--model', 'UnknownT2Model', '--prior', '0:1', '--prior', '0:0.1', '--heuristic-param', 'tField=t', '--heuristic-param', 'otherFields={}'],
+  SimpleInversionModel: ['--model', 'SimpleInversionModel', '--heuristic', 'PGH', '--heuristic-param', 'invField=w_'],
+  MultiCosModel: null, // ts = [t, t] needs the test registry's heuristic
+};
 
 const CASES: [string, PerfTestOptions][] = [
   ['SimplePrecessionModel', { model: { name: 'SimplePrecessionModel' }, prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } }, heuristic: { name: 'ExpSparseHeuristic' }, nParticles: N_PARTICLES, nExp: N_EXP }],
@@ -68,17 +83,34 @@ describe.runIf(RUN_GPU)(`20 trials × 1000 particles × 300 experiments on the G
   beforeAll(() => void (host = new GpuHost()));
   afterAll(() => host.close());
 
-  it.each(CASES)('%s: batched engine (the trials of `perf --backend gpu`)', async (name, options) => {
-    const apply = gpuBatchApply({ host, registry });
-    const got = await run(options, apply, apply.concurrency);
-    await apply.close();
-    check(`${name} batched`, got, await serialOf(name, options));
-  });
+  it.each(CASES)('%s: batched engine (`qinfer-rx perf --backend gpu`, or gpuBatchApply in code)', async (name, options) => {
+    const args = CLI[name];
+    if (args === null || args === undefined) {
+      const apply = gpuBatchApply({ host, registry });
+      const got = await run(options, apply, apply.concurrency);
+      await apply.close();
+      return check(`${name} batched (gpuBatchApply)`, got, await serialOf(name, options));
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'qinfer-long-')), file = join(dir, 'perf.json');
+    const err: string[] = [];
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (err.push(s), true), isTTY: false } } as unknown as CliIo;
+    const code = await runCli(['perf', '--backend', 'gpu', '-t', String(N_TRIALS), '-p', String(N_PARTICLES), '-e', String(N_EXP), '-s', String(SEED),
+      '--out', file, '--no-plot', '--progress', 'none', ...args], io);
+    expect(code, err.join('')).toBe(0);
+    expect(err.join('')).toMatch(/backend gpu: .*batched trials on the device/);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { runs: { table: { summary: { finalMedianLoss: number; nFailed: number }; failures: unknown[] } }[] };
+    rmSync(dir, { recursive: true, force: true });
+    const got = doc.runs[0]!.table, want = (await serialOf(name, options)).summary();
+    console.log(`${name} batched (CLI): median final loss ${got.summary.finalMedianLoss.toExponential(2)} vs float64 serial ${want.finalMedianLoss.toExponential(2)} (${(got.summary.finalMedianLoss / want.finalMedianLoss).toPrecision(2)}×; serial failed ${want.nFailed}) ${WHERE}`);
+    expect(got.failures).toEqual([]);
+    expect(got.summary.nFailed).toBe(0);
+    expect(got.summary.finalMedianLoss).toBeLessThanOrEqual(3 * want.finalMedianLoss);
+  }, LONG);
 
   it.each(CASES.filter(([, o]) => o.heuristic.name !== 'PGH'))('%s: resident updater (GpuUpdater, one trial at a time)', async (name, options) => {
     const got = await run(options, updaterTrialApply(GpuUpdater.factory({ host }), registry));
     check(`${name} resident`, got, await serialOf(name, options));
-  });
+  }, LONG);
 
   it('SimpleInversionModel: PGH needs host samples, so the resident updater refuses it (ERR_ARGUMENT); its device draws are in the batched engine', async () => {
     const options = CASES[2]![1];
@@ -94,5 +126,5 @@ describe.runIf(RUN_GPU)(`20 trials × 1000 particles × 300 experiments on the G
     const got = await run(options, b.apply, b.concurrency);
     await b.close();
     check(`${name} likelihood backend`, got, await serialOf(name, options));
-  });
+  }, LONG);
 });

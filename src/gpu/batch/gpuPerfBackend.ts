@@ -63,7 +63,7 @@ export async function gpuPerfBackend(registry: Registry, engine: GpuPerfEngine, 
   return {
     apply: batch,
     concurrency: batch.concurrency,
-    description: `gpu: ${device}, batched trials on the device (up to ${batch.concurrency} per dispatch; float32 offsets, phase-exact)`,
+    description: `gpu: ${device}, batched trials on the device (float32 likelihoods, phase-exact; up to ${batch.concurrency} trials per dispatch)`,
     close: async () => {
       await batch.close();
       await closeAll();
