@@ -12,7 +12,7 @@
  * taking the process off the CPU). "Liu–West" writes the new cloud into buffers the caller owns, with
  * the mean precomputed, as the updater calls it; "new arrays" allocates the new cloud (a fresh
  * 8·n·(d + 1) bytes each call, with its page faults and collection). The measurements are interleaved (round robin, median of rounds).
- * Targets (issue 12): ≤ 30 ns per particle at d = 1; at d = 4 within 2× of the normals.
+ * Targets: ≤ 30 ns per particle at d = 1; at d = 4 within 2× of the cost of the normals.
  */
 import { LiuWestResampler, ParticleDistribution, Rng, SimplePrecessionModel, type Model } from '../src/index.js';
 import { fillNormalZiggurat } from '../src/rng/normalZiggurat.js';
