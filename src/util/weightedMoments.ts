@@ -65,21 +65,31 @@ export function centeredCovariance(
     out[0] = c;
     return out;
   }
-  const mu = work, dx = work.subarray(d, 2 * d);
-  out.fill(0, 0, d * d);
-  mu.fill(0, 0, d);
+  // One pass per mean component and per upper-triangle entry, each summing over the particles in
+  // a register (the same terms in the same order as accumulating a whole row per particle, so the
+  // same bits), instead of read-modify-writes of d + d(d+1)/2 array cells per particle.
+  const mu = work;
   const o = r * d;
-  for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    if (wi !== 0) for (let p = 0; p < d; p++) mu[p] += wi * (x[i * d + p]! - x[o + p]!);
+  for (let p = 0; p < d; p++) {
+    const sp = x[o + p]!;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]!;
+      if (wi !== 0) m += wi * (x[i * d + p]! - sp);
+    }
+    mu[p] = m;
   }
-  for (let i = 0; i < n; i++) {
-    const wi = w[i]!;
-    if (wi === 0) continue;
-    for (let p = 0; p < d; p++) dx[p] = x[i * d + p]! - x[o + p]! - mu[p]!;
-    for (let p = 0; p < d; p++) {
-      const wdp = wi * dx[p]!;
-      for (let q = p; q < d; q++) out[p * d + q] += wdp * dx[q]!;
+  for (let p = 0; p < d; p++) {
+    const sp = x[o + p]!, mp = mu[p]!;
+    for (let q = p; q < d; q++) {
+      const sq = x[o + q]!, mq = mu[q]!;
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        const wi = w[i]!;
+        if (wi === 0) continue;
+        c += wi * (x[i * d + p]! - sp - mp) * (x[i * d + q]! - sq - mq);
+      }
+      out[p * d + q] = c;
     }
   }
   for (let p = 0; p < d; p++) for (let q = 0; q < p; q++) out[p * d + q] = out[q * d + p]!;
