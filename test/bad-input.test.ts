@@ -21,6 +21,8 @@ import { serialApply } from '../src/perf/serialApply.js';
 import type { TrialSpec } from '../src/perf/TrialSpec.js';
 import { createPool } from '../src/pool/createPool.js';
 import type { Pool } from '../src/pool/Pool.js';
+import { ParallelizedModel } from '../src/pool/ParallelizedModel.js';
+import { poolBackend } from '../src/pool/poolBackend.js';
 import { poolTrialApply } from '../src/pool/poolTrialApply.js';
 import { builtInRegistry } from '../src/registry/builtInRegistry.js';
 import { Registry, type RegistryKind } from '../src/registry/Registry.js';
@@ -274,6 +276,35 @@ describe('item 12: bad true parameters, unwritten rows, rejected data and throwi
         }
       }
       expect(((pooled[0] as { error: QinferError }).error).details['engine']).toBeDefined();
+    });
+
+    it('likelihood chunks on the pool: a TypeError is ERR_MODEL naming engine and chunk (before: ERR_WORKER), as serially', async () => {
+      const up = new SMCUpdater(new TypeErrorModel(), 400, new UniformDistribution([0, 1]), { rng: 1 });
+      const run = estimate({ updater: up, heuristic: new ExpSparseHeuristic(up), nExperiments: 2, trueParams: [0.5], trueModel: new SimplePrecessionModel(), backend: poolBackend(pool, { serialThreshold: 0 }) });
+      const e = await rejection(lastValueFrom(run));
+      expect(e.code).toBe('ERR_MODEL');
+      expect(e.details).toMatchObject({ model: 'TypeErrorModel', method: 'likelihood', chunk: [0, 400] });
+      expect(e.details['engine']).toBeGreaterThan(0);
+      const direct = await rejection(new ParallelizedModel(new TypeErrorModel(), pool, { serialThreshold: 0 }).likelihoodAsync(0, new Float64Array(10).fill(0.9), ExpParams.scalar([1])));
+      expect(direct.code).toBe('ERR_MODEL');
+      // … and below the serial threshold (this thread) the same code.
+      const small = await rejection(new ParallelizedModel(new TypeErrorModel(), pool).likelihoodAsync(0, new Float64Array(2).fill(0.9), ExpParams.scalar([1])));
+      expect(small.code).toBe('ERR_MODEL');
+    });
+
+    it('likelihood chunks on the pool: rows a kernel leaves unwritten are ERR_INVALID_LIKELIHOOD (before: a recycled buffer\'s old values)', async () => {
+      for (let round = 0; round < 2; round++) {
+        // Round 0 fills the pool's recycled buffers with valid values; round 1 must not reuse them.
+        const model = round === 0 ? new SimplePrecessionModel() : new HalfKernelModel();
+        const up = new SMCUpdater(model, 400, new UniformDistribution([0, 1]), { rng: 1 });
+        const run = estimate({ updater: up, heuristic: new ExpSparseHeuristic(up), nExperiments: 2, trueParams: [0.5], backend: poolBackend(pool, { serialThreshold: 0 }) });
+        if (round === 0) await lastValueFrom(run);
+        else {
+          const e = await rejection(lastValueFrom(run));
+          expect(e.code).toBe('ERR_INVALID_LIKELIHOOD');
+          expect(e.details['model']).toBe('HalfKernelModel');
+        }
+      }
     });
   });
 });

@@ -47,7 +47,10 @@ export class DampedPrecessionModel extends TwoOutcomeModel {
   }
 }
 
-/** Called by every pool worker at start-up (and by this thread's registry, if you want one). */
+/**
+ * Called by every pool worker at start-up (and by this thread's registry, if you want one). The
+ * declared parameter names make a typo (`T2` for `t2`) an `ERR_UNKNOWN_PARAM` instead of a default.
+ */
 export function register(registry: Registry): void {
-  registry.registerModel('DampedPrecessionModel', (p) => new DampedPrecessionModel(p['t2'] as number | undefined));
+  registry.registerModel('DampedPrecessionModel', (p) => new DampedPrecessionModel(p['t2'] as number | undefined), { params: ['t2'] });
 }

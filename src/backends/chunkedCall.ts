@@ -1,5 +1,6 @@
 import { abortError } from '../errors/abortError.js';
 import { QinferArgumentError } from '../errors/QinferError.js';
+import { modelError } from '../models/modelError.js';
 import { matrix } from '../util/particles.js';
 import type { LikelihoodRequest } from './LikelihoodBackend.js';
 
@@ -40,7 +41,14 @@ export function startChunkedCall(request: LikelihoodRequest, options: { readonly
     throw new QinferArgumentError('ERR_SHAPE', `nModels = ${nM} does not fit particles of length ${request.x.length} (nModelparams = ${nP})`);
   }
   const x = request.x.length === nM * nP ? request.x : request.x.subarray(0, nM * nP);
-  if (nM <= options.serialThreshold) return { done: model.likelihood(outcomes, matrix(x, nM, nP), expparams, out).data };
+  if (nM <= options.serialThreshold) {
+    try {
+      out?.fill(NaN, 0, outcomes.length * nM * expparams.length); // unwritten values fail the update's check
+      return { done: model.likelihood(outcomes, matrix(x, nM, nP), expparams, out).data };
+    } catch (e) {
+      throw modelError(model.name, 'likelihood', e);
+    }
+  }
   model.likelihood(outcomes, new Float64Array(0), expparams); // validation only: zero particles
   const size = outcomes.length * nM * expparams.length;
   if (out !== undefined && out.length < size) throw new QinferArgumentError('ERR_SHAPE', `output buffer holds ${out.length} values, ${size} needed`);

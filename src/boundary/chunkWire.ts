@@ -1,3 +1,4 @@
+import { modelError } from '../models/modelError.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import { QinferError, isQinferError } from '../errors/QinferError.js';
 import type { LikelihoodRequest } from '../backends/LikelihoodBackend.js';
@@ -130,8 +131,13 @@ export function parseChunkJob(data: unknown, registry: Registry, maxResultBytes:
 
 /** Runs a parsed chunk: `L[i, j, k]` for the chunk's rows, as base64 (the job's return value). */
 export function runChunkJob(job: ParsedChunkJob): { v: number; L: string } {
-  const out = new Float64Array(chunkResultLength(job.outcomes.length, job.nM, job.eps.length));
-  job.model.likelihoodInto(job.outcomes, job.x, job.nM, job.eps, out, 0, job.nM);
+  // NaN first: values the kernel leaves unwritten reach the client as NaN, which its update refuses.
+  const out = new Float64Array(chunkResultLength(job.outcomes.length, job.nM, job.eps.length)).fill(NaN);
+  try {
+    job.model.likelihoodInto(job.outcomes, job.x, job.nM, job.eps, out, 0, job.nM);
+  } catch (e) {
+    throw modelError(job.model.name, 'likelihood', e);
+  }
   return { v: WIRE_VERSION, L: toBase64(out) };
 }
 

@@ -1,5 +1,6 @@
 import { QinferArgumentError } from '../errors/QinferError.js';
 import { ExpParams } from '../expparams/ExpParams.js';
+import { modelError } from '../models/modelError.js';
 import { runTrial } from '../perf/runTrial.js';
 import type { Registry } from '../registry/Registry.js';
 import { builtInRegistry } from '../registry/builtInRegistry.js';
@@ -85,7 +86,12 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
 
   const likelihood = (t: LikelihoodTask): PoolReply => {
     if (!claim(t.board, t.slot)) return { ok: true, engine, skipped: true };
-    models.get(t.model).likelihoodInto(t.outcomes, t.x, t.nM, ExpParams.fromData(t.eps), t.out, t.start, t.end);
+    const model = models.get(t.model);
+    try {
+      model.likelihoodInto(t.outcomes, t.x, t.nM, ExpParams.fromData(t.eps), t.out, t.start, t.end);
+    } catch (e) {
+      throw modelError(model.name, 'likelihood', e); // the same ERR_MODEL as on this thread
+    }
     return { ok: true, engine };
   };
 
@@ -94,7 +100,12 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
     const model = models.get(t.model);
     const nP = model.nModelparams;
     const mc = t.m1 - t.m0, ec = t.e1 - t.e0;
-    const part = model.simulateExperiment(t.x.subarray(t.m0 * nP, t.m1 * nP), ExpParams.fromData(t.eps), new Rng(t.seed), t.repeat).data;
+    let part: Int32Array;
+    try {
+      part = model.simulateExperiment(t.x.subarray(t.m0 * nP, t.m1 * nP), ExpParams.fromData(t.eps), new Rng(t.seed), t.repeat).data;
+    } catch (e) {
+      throw modelError(model.name, 'simulateExperiment', e);
+    }
     // Join in place: the chunk's [repeat, mc, ec] block goes to rows m0.., columns e0.. of out.
     for (let r = 0; r < t.repeat; r++) {
       for (let j = 0; j < mc; j++) {

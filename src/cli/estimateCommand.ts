@@ -23,6 +23,7 @@ import { interruptedBy, interruptExit } from './interruption.js';
 import { checkOutputPath, writeFileAtomic } from './outputFile.js';
 import { parseCount } from './parseArgs.js';
 import { checkRunMemory, memoryLimitOf } from './runMemory.js';
+import { loadUserModels } from './userModels.js';
 
 /** Probability of the credible intervals printed and plotted. */
 const CREDIBLE_LEVEL = 0.95;
@@ -113,6 +114,7 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
   if (o.plot !== undefined && extname(o.plot).toLowerCase() !== '.svg') throw new QinferArgumentError('ERR_ARGUMENT', `--plot must end in .svg, got '${o.plot}'`);
   const plotPath = o.plot === undefined ? undefined : checkOutputPath(resolve(cwd, o.plot), '--plot');
   const memoryLimit = memoryLimitOf(o.memoryLimit);
+  await loadUserModels(o.models, registry, cwd);
   const m = modelArgs(o, registry, { beforeRanges: (model) => checkRunMemory(model, { particles: [nParticles], nExp, nTrials: 1, inFlight: 1 }, memoryLimit) });
   const plotParam = parseCount(o.plotParam, '--plot-param', 0);
   const nP = m.built.nModelparams;
@@ -122,6 +124,7 @@ export async function estimateCommand(o: EstimateCommandOptions, io: CliIo, regi
   const setup = trialSetup(
     { index: 0, seed, model: m.model, prior: m.prior, heuristic: m.heuristic, nParticles, nExp, ...(m.trueModelparams === undefined ? {} : { trueModelparams: m.trueModelparams }) },
     registry,
+    { memoryLimit },
   );
   const updater = await buildUpdater(setup, o.updater ?? 'cpu', (s) => void io.stderr.write(s));
   try {

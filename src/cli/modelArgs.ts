@@ -20,6 +20,8 @@ export interface ModelOptionValues {
   readonly heuristic: string;
   readonly heuristicParam?: readonly string[];
   readonly true?: string;
+  /** `--models FILE…`: user model modules (see `loadUserModels`). */
+  readonly models?: readonly string[];
 }
 
 /** The validated model description: specs for the registry and the model itself. */

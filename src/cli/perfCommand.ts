@@ -17,6 +17,7 @@ import { collectKeyValues, parseCount, parseCountList } from './parseArgs.js';
 import { writePerfTable, type PerfRun } from './perfOutput.js';
 import { createProgressReporter, type ProgressMode } from './progressReporter.js';
 import { checkRunMemory, memoryLimitOf } from './runMemory.js';
+import { loadUserModels } from './userModels.js';
 
 export type { PerfRun } from './perfOutput.js';
 
@@ -82,6 +83,7 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   const outPath = outputPath(o.out, '--out', ['.json', '.csv'], cwd);
   const plotPath = outputPath(o.plot, '--plot', ['.svg'], cwd);
   const memoryLimit = memoryLimitOf(o.memoryLimit);
+  const modules = await loadUserModels(o.models, registry, cwd);
   const shape = { particles, nExp, nTrials, inFlight: concurrency ?? 1 };
   const m = modelArgs(o, registry, { beforeRanges: (model) => checkRunMemory(model, shape, memoryLimit) });
   const base: Omit<PerfTestOptions, 'nParticles'> = {
@@ -94,13 +96,14 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   const layout = checkPerfTestOptions({ ...base, nParticles: particles[0]! }, registry);
   dryRun({ ...base, nParticles: particles[0]! }, registry);
   const log = (line: string): void => void io.stderr.write(line + '\n');
-  const backend = await resolveCliBackend(o.backend, { registry, options: collectKeyValues(o.backendOpt ?? [], '--backend-opt'), concurrency, log, model: m.model }, backends);
+  const backend = await resolveCliBackend(o.backend, { registry, options: collectKeyValues(o.backendOpt ?? [], '--backend-opt'), concurrency, log, model: m.model, modules, memoryLimit }, backends);
 
   // Every requested test has a table from the start: an interrupted run keeps what finished.
   const runs: PerfRun[] = particles.map((nParticles) => ({ label: `${nParticles} particles`, nParticles, table: new PerformanceTable(nTrials, { ...layout, nExp }) }));
   let interrupted = false;
   try {
     const inFlight = concurrency ?? backend.concurrency ?? 1;
+    checkRunMemory(m.built, { ...shape, inFlight: backend.remote === true ? 0 : inFlight }, memoryLimit); // with the backend's own concurrency
     log(`qinfer-rx perf: ${m.built.name}, prior ${m.ranges.map((r) => `U[${r[0]}, ${r[1]}]`).join(' × ')}, ${m.heuristic.name}, ` + `${nTrials} trials × ${nExp} experiments, seed ${seed}`);
     log(`backend ${backend.description}; ${inFlight} trial(s) in flight`);
     for (const run of runs) {

@@ -30,6 +30,7 @@ function modelOptions(cmd: Command): Command {
     .option('--true <values>', 'fixed true parameters, comma-separated (default: drawn from the prior)')
     .option('-H, --heuristic <name>', 'experiment-design heuristic, by registry name', 'ExpSparseHeuristic')
     .option('--heuristic-param <key=value>', 'heuristic parameter (repeatable; values read as JSON)', repeatable)
+    .option('--models <modules...>', 'user model modules to load (each exports register(registry)); the pool and the auto/gpu backends load them too, cluster engines need them in their own --models')
     .option('--memory-limit <size>', 'refuse a run estimated above this memory, e.g. 8G (default: $QINFER_MEMORY_LIMIT, else 80% of the machine)');
 }
 

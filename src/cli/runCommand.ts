@@ -48,11 +48,12 @@ export async function runCommand(cmd: Command, argv: readonly string[], io: CliI
 /**
  * The exit status for what a command threw, printing it: 0 after `--help`, 2 for a usage error
  * (already printed by commander) or a `QinferArgumentError`, 130 when interrupted
- * (`ERR_ABORTED`), 1 for any other failure, printed with its cause.
+ * (`ERR_ABORTED`), 1 for any other failure, printed with its cause. The error's `code` is
+ * printed beside its message: `error [ERR_UNKNOWN_MODEL]: unknown model 'X' (known: …)`.
  *
  * @example
  * ```ts
- * failureExit(new QinferArgumentError('ERR_ARGUMENT', 'bad --x'), io); // 2, after printing 'error: bad --x'
+ * failureExit(new QinferArgumentError('ERR_ARGUMENT', 'bad --x'), io); // 2, after printing 'error [ERR_ARGUMENT]: bad --x'
  * ```
  */
 export function failureExit(e: unknown, io: CliIo): number {
@@ -64,9 +65,12 @@ export function failureExit(e: unknown, io: CliIo): number {
     io.stderr.write('interrupted\n');
     return EXIT.interrupted;
   }
-  const err = e as Error & { code?: string };
-  io.stderr.write(`error: ${err.message}\n`);
+  const err = e as Error & { code?: unknown };
+  // The code beside the message: what scripts branch on, and what the docs list.
+  const code = (c: unknown): string => (typeof c === 'string' && c !== '' ? ` [${c}]` : '');
+  io.stderr.write(`error${code(err?.code)}: ${err?.message ?? String(e)}\n`);
   if (e instanceof RangeError && isQinferError(e)) return EXIT.usage;
-  if (err.cause instanceof Error && !err.message.includes(err.cause.message)) io.stderr.write(`  caused by: ${err.cause.message}\n`);
+  const cause = err?.cause as (Error & { code?: unknown }) | undefined;
+  if (cause instanceof Error && !err.message.includes(cause.message)) io.stderr.write(`  caused by${code(cause.code)}: ${cause.message}\n`);
   return EXIT.failed;
 }

@@ -59,7 +59,8 @@ type ChunkTask = LikelihoodTask | SimulateTask;
  * chunk tasks queue in piscina's FIFO, so calls interleave safely and each result equals the
  * serial one.
  *
- * Faults and lifecycle: a model that throws fails its call with `ERR_WORKER` naming the engine
+ * Faults and lifecycle: a model that throws fails its call with `ERR_MODEL` (its own code threw
+ * something untyped: the same error as on this thread) or `ERR_WORKER` (anything else) naming the engine
  * (`details.engine`, the worker's `threadId`) and the chunk; a worker that dies fails only the
  * tasks it was running, with `ERR_WORKER_CRASHED`, and piscina starts a replacement. Aborting a
  * call cancels its chunks that no engine has started (they never run) and rejects with
@@ -158,6 +159,9 @@ export class Pool implements EngineView {
       if (request.x.length < nM * nP) throw new QinferArgumentError('ERR_SHAPE', `x holds ${request.x.length} values, ${nM * nP} needed`);
       if (out.length < size) throw new QinferArgumentError('ERR_SHAPE', `output buffer holds ${out.length} values, ${size} needed`);
       const shared = this.shareInputs(request.x, nM * nP, out, size);
+      // A recycled buffer keeps an earlier call's values: rows a kernel skips must fail the update's check.
+      // (The caller's own buffer is left as given — `backendLikelihood` fills the updater's with NaN.)
+      if (shared.out.buffer !== out.buffer) shared.out.fill(NaN, 0, size);
       const board = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, chunks.length)));
       const common = { kind: 'likelihood' as const, model: model.spec(), outcomes: request.outcomes, x: shared.x, nM, eps: expparams.toData(), out: shared.out, board };
       const tasks = chunks.map(([start, end], slot) => ({ task: { ...common, start, end, slot } as LikelihoodTask, chunk: [start, end] as Chunk }));
@@ -344,10 +348,12 @@ export class Pool implements EngineView {
           .then(
             (reply) => {
               if (!reply.ok) {
+                // A user model that threw is ERR_MODEL, as on this thread; anything else an engine failure.
+                const code = reply.error.code === 'ERR_MODEL' ? 'ERR_MODEL' : 'ERR_WORKER';
                 fail(
-                  new QinferError('ERR_WORKER', `engine ${reply.engine} failed on chunk [${chunk[0]}, ${chunk[1]}): ${reply.error.message}`, {
+                  new QinferError(code, `engine ${reply.engine} failed on chunk [${chunk[0]}, ${chunk[1]}): ${reply.error.message}`, {
                     cause: fromWireError(reply.error),
-                    details: { engine: reply.engine, chunk: [...chunk], causeCode: reply.error.code },
+                    details: { ...(code === 'ERR_MODEL' ? reply.error.details : {}), engine: reply.engine, chunk: [...chunk], causeCode: reply.error.code },
                   }),
                 );
               } else if (reply.skipped === true) this.counters.skipped++;

@@ -12,6 +12,8 @@ export interface CliBackend {
   readonly description: string;
   /** Releases workers, devices or connections; the CLI awaits it before exiting. */
   close(): Promise<void>;
+  /** True when trials run on other machines (cluster engines): their memory is not this machine's. */
+  readonly remote?: boolean;
 }
 
 /** What a backend factory receives from the CLI. */
@@ -26,6 +28,13 @@ export interface CliBackendContext {
   readonly log: (line: string) => void;
   /** The model of the run (backends that measure, like `auto`, measure it). */
   readonly model?: ModelSpec;
+  /**
+   * The user model modules of `--models`, resolved (`resolveModelModules`) and already loaded
+   * into `registry`: a backend whose workers rebuild models loads them there too.
+   */
+  readonly modules?: readonly string[];
+  /** Bytes one trial may allocate on this machine (`--memory-limit`). */
+  readonly memoryLimit?: number;
 }
 
 /** Creates a backend; throw `QinferArgumentError` for bad `--backend-opt` values. */

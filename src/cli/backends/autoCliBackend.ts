@@ -22,7 +22,7 @@ import { MAX_CLI_ENGINES } from './poolCliBackend.js';
  * qinfer-rx perf --backend auto -p 1000,100000
  * ```
  */
-export const autoCliBackend: CliBackendFactory = async ({ registry, options, log, model }) => {
+export const autoCliBackend: CliBackendFactory = async ({ registry, options, log, model, modules }) => {
   const o = checkBackendOptions('auto', options, { engines: { kind: 'integer', min: 1, max: MAX_CLI_ENGINES } });
   if (model === undefined) throw new QinferArgumentError('ERR_ARGUMENT', 'the auto backend needs the model of the run');
   const built = registry.createModel(model);
@@ -30,7 +30,7 @@ export const autoCliBackend: CliBackendFactory = async ({ registry, options, log
   const schema = built.expparamsSchema;
   const expparams =
     schema.kind === 'scalar' ? ExpParams.scalar([1]) : ExpParams.records(schema, [Object.fromEntries(schema.fields.map((f) => [f.name, (f.shape ?? 1) === 1 ? 1 : new Array<number>(f.shape!).fill(1)]))]);
-  const pool = createPool({ engines: o.engines ?? availableParallelism() });
+  const pool = createPool({ engines: o.engines ?? availableParallelism(), modules: modules ?? [] });
   const candidates = [serialBackend(), poolBackend(pool, { serialThreshold: 0, closePool: true }), gpuBackend()];
   const auto = await autoBackend(built, { candidates, expparams }).catch(async (e: unknown) => {
     await Promise.all(candidates.map((c) => c.close()));

@@ -16,7 +16,7 @@ import type { CliBackendFactory } from './CliBackend.js';
  * QINFER_REDIS_URL=redis://10.0.0.5:6379 qinfer-rx perf --backend cluster --trials 1000
  * ```
  */
-export const clusterCliBackend: CliBackendFactory = async ({ options, concurrency, log }) => {
+export const clusterCliBackend: CliBackendFactory = async ({ options, concurrency, log, modules }) => {
   const o = checkBackendOptions('cluster', options, {
     redis: { kind: 'string', what: 'a redis:// or rediss:// URL' },
     prefix: { kind: 'string' },
@@ -42,7 +42,10 @@ export const clusterCliBackend: CliBackendFactory = async ({ options, concurrenc
     throw e;
   }
   if (threads === 0) log(`no engine is serving trials on ${cluster.name} yet; jobs wait for one (start: qinfer-rx engine --redis URL)`);
+  // Code never travels in a job: the engines must have been started with the user's modules.
+  if (modules !== undefined && modules.length > 0) log(`--models: engines run only models they loaded themselves (qinfer-rx engine --models …); a model they lack fails with ERR_UNKNOWN_MODEL`);
   return {
+    remote: true,
     apply: cluster.trialApply(),
     concurrency: concurrency ?? Math.max(2, 2 * threads),
     description: `${cluster.name}: ${threads} engine thread(s) now`,

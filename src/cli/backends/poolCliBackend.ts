@@ -11,19 +11,20 @@ export const MAX_CLI_ENGINES = 1024;
  * `qinfer-rx perf --backend pool`: trials run load-balanced on a pool of worker threads, each
  * trial wholly inside one worker (`poolTrialApply`), `engines` trials in flight by default.
  * Options (`--backend-opt key=value`): `engines=N` (an integer in [1, 1024]; default: all cores),
- * `modules=["./m.ts"]` (user model modules the workers load; a single path is accepted too).
+ * `modules=["./m.ts"]` (user model modules the workers load; a single path is accepted too) —
+ * the modules of the command's `--models` are loaded there as well.
  *
  * @example
  * ```sh
  * qinfer-rx perf --backend pool --backend-opt engines=8 --trials 1000
  * ```
  */
-export const poolCliBackend: CliBackendFactory = async ({ options }) => {
+export const poolCliBackend: CliBackendFactory = async ({ options, modules }) => {
   const o = checkBackendOptions('pool', options, {
     engines: { kind: 'integer', min: 1, max: MAX_CLI_ENGINES },
     modules: { kind: 'paths' },
   });
-  const pool = createPool({ engines: o.engines ?? availableParallelism(), modules: o.modules ?? [] });
+  const pool = createPool({ engines: o.engines ?? availableParallelism(), modules: [...(modules ?? []), ...(o.modules ?? [])] });
   return {
     apply: poolTrialApply(pool),
     concurrency: pool.nEngines,

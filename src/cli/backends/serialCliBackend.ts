@@ -11,10 +11,10 @@ import type { CliBackendFactory } from './CliBackend.js';
  * const backend = await serialCliBackend({ registry: builtInRegistry(), options: {}, log: console.error });
  * ```
  */
-export const serialCliBackend: CliBackendFactory = async ({ registry, options }) => {
+export const serialCliBackend: CliBackendFactory = async ({ registry, options, memoryLimit }) => {
   checkBackendOptions('serial', options, {});
   return {
-    apply: serialApply(registry),
+    apply: serialApply(registry, memoryLimit === undefined ? {} : { memoryLimit }),
     concurrency: 1,
     description: 'serial: trials run one at a time on the main thread',
     close: async () => {},
