@@ -1,26 +1,18 @@
 import { concatMap, defer, of, range, subscribeOn, type Observable, type SchedulerLike } from 'rxjs';
-import type { LikelihoodBackend } from '../src/backends/LikelihoodBackend.js';
-import { QinferArgumentError } from '../src/errors/QinferError.js';
 import { checkCount } from '../src/util/checkCount.js';
 import type { Model } from '../src/models/Model.js';
-import type { Resampler } from '../src/resamplers/Resampler.js';
 import { toRng, type RngLike } from '../src/rng/Rng.js';
 import type { ExperimentSource } from '../src/smc/estimationStep.js';
 import { checkTrueParams, SimulatedSystem } from '../src/smc/SimulatedSystem.js';
 import type { Updater } from '../src/smc/Updater.js';
+import { bayesStages, type BayesStageOptions } from './bayesStages.js';
 import type { EstimationStep } from './EstimationStep.js';
 import { experiment } from './experiment.js';
-import { likelihood } from './likelihood.js';
-import { parallel } from './parallel.js';
-import { posterior, type PosteriorSnapshot, type SnapshotMode } from './posterior.js';
-import { resample } from './resample.js';
+import type { PosteriorSnapshot } from './posterior.js';
 import { simulate } from './simulate.js';
-import { update } from './update.js';
 
 /** Options of {@link estimate}. */
-export interface EstimateOptions<U extends Updater = Updater> {
-  /** The posterior: an `SMCUpdater` (this thread) or a `GpuUpdater` (resident on a GPU). */
-  readonly updater: U;
+export interface EstimateOptions<U extends Updater = Updater> extends BayesStageOptions<U> {
   /** Chooses each experiment from the current posterior. */
   readonly heuristic: ExperimentSource<U>;
   /** Number of experiments. */
@@ -35,11 +27,6 @@ export interface EstimateOptions<U extends Updater = Updater> {
    * `rng.split(TRIAL_STREAMS.trueDynamics)` — the streams of a performance trial of that seed.
    */
   readonly rng?: RngLike;
-  /** Run the likelihood stage here (default: this thread; not with a device updater, which computes its own). */
-  readonly backend?: LikelihoodBackend;
-  readonly resampler?: Resampler;
-  readonly resampleThreshold?: number;
-  readonly snapshot?: SnapshotMode;
   /**
    * Start each step on this scheduler (e.g. `asyncScheduler`) so that a long run yields to the
    * event loop between data — for progress output, timers and Ctrl-C. Default: none, the loop
@@ -76,26 +63,17 @@ export interface EstimateOptions<U extends Updater = Updater> {
  * ```
  */
 export function estimate<U extends Updater>(options: EstimateOptions<U>): Observable<PosteriorSnapshot> {
-  const { updater, heuristic, nExperiments, trueParams, backend, resampler, resampleThreshold, snapshot, scheduler } = options;
+  const { updater, heuristic, nExperiments, trueParams, scheduler } = options;
   checkCount(nExperiments, 'nExperiments', true);
-  if (backend !== undefined && updater.residence !== 'host') {
-    throw new QinferArgumentError('ERR_ARGUMENT', 'estimate(): a device updater computes its own likelihood; give no backend');
-  }
+  const stages = bayesStages(options, 'estimate');
   const trueModel = options.trueModel ?? updater.model;
   checkTrueParams(trueParams, trueModel.name);
   return defer(() => {
     const system = SimulatedSystem.fromRoot(trueModel, trueParams, toRng(options.rng ?? 1));
-    const steps = [
-      experiment(heuristic),
-      simulate(system),
-      backend === undefined ? likelihood() : parallel(backend),
-      update(),
-      resample(resampler, { threshold: resampleThreshold }),
-      posterior(snapshot),
-    ] as const;
+    const steps = [experiment(heuristic), simulate(system), stages] as const;
     return range(0, nExperiments).pipe(
       concatMap((index) => {
-        const step$ = of<EstimationStep<U>>({ updater, index }).pipe(steps[0], steps[1], steps[2], steps[3], steps[4], steps[5]);
+        const step$ = of<EstimationStep<U>>({ updater, index }).pipe(steps[0], steps[1], steps[2]);
         return scheduler === undefined ? step$ : step$.pipe(subscribeOn(scheduler));
       }),
     );

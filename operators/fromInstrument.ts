@@ -1,24 +1,10 @@
 import { defer, map, type Observable } from 'rxjs';
-import type { LikelihoodBackend } from '../src/backends/LikelihoodBackend.js';
-import { QinferArgumentError } from '../src/errors/QinferError.js';
-import type { Resampler } from '../src/resamplers/Resampler.js';
-import type { Updater } from '../src/smc/Updater.js';
+import { bayesStages, type BayesStageOptions } from './bayesStages.js';
 import type { Datum, EstimationStep } from './EstimationStep.js';
-import { likelihood } from './likelihood.js';
-import { parallel } from './parallel.js';
-import { posterior, type PosteriorSnapshot, type SnapshotMode } from './posterior.js';
-import { resample } from './resample.js';
-import { update } from './update.js';
+import type { PosteriorSnapshot } from './posterior.js';
 
-/** Options of {@link fromInstrument}. */
-export interface FromInstrumentOptions {
-  /** An `SMCUpdater` or a `GpuUpdater` (then without `backend`). */
-  readonly updater: Updater;
-  readonly backend?: LikelihoodBackend;
-  readonly resampler?: Resampler;
-  readonly resampleThreshold?: number;
-  readonly snapshot?: SnapshotMode;
-}
+/** Options of {@link fromInstrument}: the updater (an `SMCUpdater` or a `GpuUpdater`, then without `backend`) and its stages. */
+export type FromInstrumentOptions = BayesStageOptions;
 
 /**
  * The open loop: consumes a stream of `{ outcome, expparams }` from a real instrument and emits
@@ -36,18 +22,13 @@ export interface FromInstrumentOptions {
  * ```
  */
 export function fromInstrument(data$: Observable<Datum>, options: FromInstrumentOptions): Observable<PosteriorSnapshot> {
-  const { updater, backend, resampler, resampleThreshold, snapshot } = options;
-  if (backend !== undefined && updater.residence !== 'host') {
-    throw new QinferArgumentError('ERR_ARGUMENT', 'fromInstrument(): a device updater computes its own likelihood; give no backend');
-  }
+  const { updater } = options;
+  const stages = bayesStages(options, 'fromInstrument');
   return defer(() => {
     let index = 0;
     return data$.pipe(
       map((d): EstimationStep => ({ updater, index: index++, outcome: d.outcome, expparams: d.expparams })),
-      backend === undefined ? likelihood() : parallel(backend),
-      update(),
-      resample(resampler, { threshold: resampleThreshold }),
-      posterior(snapshot),
+      stages,
     );
   });
 }

@@ -230,3 +230,5 @@ export { estimate } from '../operators/estimate.js';
 export type { EstimateOptions } from '../operators/estimate.js';
 export { fromInstrument } from '../operators/fromInstrument.js';
 export type { FromInstrumentOptions } from '../operators/fromInstrument.js';
+export { bayesStages } from '../operators/bayesStages.js';
+export type { BayesStageOptions } from '../operators/bayesStages.js';

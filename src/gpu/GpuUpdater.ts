@@ -5,7 +5,7 @@ import { checkCount } from '../util/checkCount.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
-import { liuWestKernelWidth, liuWestParameters } from '../resamplers/LiuWestResampler.js';
+import { liuWestKernelWidth, liuWestParameters, type LiuWestOptions } from '../resamplers/LiuWestResampler.js';
 import type { ResampleRequest, Updater } from '../smc/Updater.js';
 import type { UpdaterFactory } from '../smc/updaterFactory.js';
 import {
@@ -21,19 +21,11 @@ import { MAX_RESIDENT_PARAMS } from './residentShader.js';
 import { wireModel } from './wireModel.js';
 
 /** Options of {@link GpuUpdater} (those of `SMCUpdater` that apply, plus the GPU host's). */
-export interface GpuUpdaterOptions extends GpuHostOptions, UpdatePolicyOptions {
+export interface GpuUpdaterOptions extends GpuHostOptions, UpdatePolicyOptions, Pick<LiuWestOptions, 'a' | 'h' | 'maxiter' | 'postselect' | 'zeroCovComp'> {
   /** Run on this host (shared); it is then closed by its creator, not by the updater. */
   host?: GpuHost;
   /** Prior draw, resampling offsets and device seeds come from this generator. Default seed 0. */
   rng?: RngLike;
-  /** Liu–West shrinkage `a` (default 0.98) and kernel width `h` (default `√(1 − a²)`). */
-  a?: number;
-  h?: number;
-  /** Liu–West rounds of redrawing invalid particles (default 1000) and whether to redraw at all (default true). */
-  maxiter?: number;
-  postselect?: boolean;
-  /** Covariance `zeroCovComp · I` used when the estimate is exactly zero (default 1e-10). */
-  zeroCovComp?: number;
   onWarning?: WarningSink;
   /** GPU versions of user models, keyed by model name. */
   gpuModels?: Readonly<Record<string, GpuModelFactory>>;
