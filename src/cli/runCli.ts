@@ -69,8 +69,10 @@ function program(io: CliIo, registry: Registry, backends: readonly CliBackendEnt
   void perf;
 
   modelOptions(root.command('estimate'))
-    .description('one closed-loop estimation run on simulated data, printing the posterior as it goes')
-    .option('-p, --particles <n>', 'particle count', '2000')
+    .description('one closed-loop estimation run on simulated data, printing the posterior as it goes; or, with --data, the posterior from measured counts')
+    .option('-p, --particles <n>', 'particle count (default 2000; with --data QInfer\'s 6000 for precession, 8000 otherwise)')
+    .option('--data <file>', 'measured counts (CSV: counts, <experiment field>, n_shots[, ...], header optional): estimate from data as QInfer\'s simple_est')
+    .option('--dimension <d>', 'Hilbert-space dimension of the RB average gate fidelity (with --data)', '2')
     .option('-e, --experiments <n>', 'number of experiments', '50')
     .option('-s, --seed <n>', 'seed', '1')
     .option('--every <n>', 'print every n experiments (default: about 20 lines)')
@@ -81,7 +83,12 @@ function program(io: CliIo, registry: Registry, backends: readonly CliBackendEnt
         .default('cpu')
         .choices([...ESTIMATE_UPDATERS]),
     )
-    .addHelpText('after', '\nExamples:\n  qinfer-rx estimate --true 0.42 -e 100 --plot posterior.svg\n  qinfer-rx estimate --true 0.42 -p 100000 -e 200 --updater gpu\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  qinfer-rx estimate --true 0.42 -e 100 --plot posterior.svg\n  qinfer-rx estimate --true 0.42 -p 100000 -e 200 --updater gpu\n' +
+        '  qinfer-rx estimate --data examples/rb-counts.csv --model RandomizedBenchmarkingModel\n' +
+        '  qinfer-rx estimate --data examples/irb-counts.csv --model RandomizedBenchmarkingModel --param interleaved=true\n',
+    )
     .action(async (o: EstimateCommandOptions) => {
       result.code = await estimateCommand(o, io, registry);
     });

@@ -7,6 +7,8 @@ const GREEK: Readonly<Record<string, string>> = {
   Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ', Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω',
   hbar: 'ℏ', infty: '∞', pm: '±', cdot: '·', times: '×',
 };
+/** Combining accents for \tilde, \hat, \bar and \dot over one character. */
+const ACCENT: Readonly<Record<string, string>> = { tilde: '\u0303', hat: '\u0302', bar: '\u0304', dot: '\u0307' };
 const SUB: Readonly<Record<string, string>> = {
   ...Object.fromEntries([...'0123456789'].map((d, i) => [d, '₀₁₂₃₄₅₆₇₈₉'[i]!])),
   '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎',
@@ -26,7 +28,8 @@ function script(text: string, table: Readonly<Record<string, string>>, mark: '_'
 /**
  * A parameter name written in LaTeX (QInfer's `modelparam_names`) turned into plain Unicode for
  * axes and terminals: Greek letters by name, sub- and superscripts as Unicode sub/superscript
- * characters where they exist (`_(…)` / `^(…)` otherwise), braces, `$`, `\mathrm{…}` and spacing
+ * characters where they exist (`_(…)` / `^(…)` otherwise), accents over one character (`\tilde`,
+ * `\hat`, `\bar`, `\dot` as combining marks), braces, `$`, `\mathrm{…}` and spacing
  * commands removed.
  *
  * @example
@@ -35,10 +38,12 @@ function script(text: string, table: Readonly<Record<string, string>>, mark: '_'
  * unicodeName('T_2^{-1}'); // 'T₂⁻¹'
  * unicodeName('\\omega');  // 'ω'
  * unicodeName('x_{0}');    // 'x₀'
+ * unicodeName('\\tilde{p}'); // 'p̃'
  * ```
  */
 export function unicodeName(latex: string): string {
   let s = latex.replace(/\$/g, '').replace(/\\(?:mathrm|mathit|text|operatorname)\{([^{}]*)\}/g, '$1').replace(/\\[,;: !]/g, ' ');
+  s = s.replace(/\\(tilde|hat|bar|dot)\{(.)\}/gu, (_, accent: string, c: string) => c + ACCENT[accent]!); // \tilde{p} → p̃
   s = s.replace(/\\([a-zA-Z]+)/g, (whole, w: string) => GREEK[w] ?? w);
   s = s.replace(/([_^])(?:\{([^{}]*)\}|(.))/gu, (_, mark: '_' | '^', braced: string | undefined, single: string | undefined) =>
     script(braced ?? single ?? '', mark === '_' ? SUB : SUP, mark),
