@@ -147,6 +147,12 @@ export type { LiuWestOptions, LiuWestParameters } from './resamplers/LiuWestResa
 export { sortedUniforms, multinomialParents } from './resamplers/sortedUniforms.js';
 export { MultinomialGuide } from './resamplers/multinomialGuide.js';
 
+// --- estimates from measured counts (QInfer's simple_est) ---
+export { simpleEstPrec, simpleEstRb, simpleEstFromCounts } from './estimation/simpleEst.js';
+export type { SimpleEstOptions, SimpleEstimate, RbEstimate } from './estimation/simpleEst.js';
+export { countsTable } from './estimation/countsData.js';
+export type { CountsData, CountsRecord, CountsTable } from './estimation/countsData.js';
+
 // --- credible regions ---
 export { convexHull, ConvexHullRegion, HULL_TOLERANCE } from './regions/ConvexHullRegion.js';
 export { hullDistance } from './regions/hullDistance.js';

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,11 @@ import { formatUncertainty } from '../src/util/formatUncertainty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qinfer-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-for (const f of ['rb-counts.csv', 'irb-counts.csv', 'precession-counts.csv']) copyFileSync(fileURLToPath(new URL(`../examples/${f}`, import.meta.url)), join(dir, f));
+mkdirSync(join(dir, 'examples'));
+for (const f of ['rb-counts.csv', 'irb-counts.csv', 'precession-counts.csv']) {
+  copyFileSync(fileURLToPath(new URL(`../examples/${f}`, import.meta.url)), join(dir, f));
+  copyFileSync(fileURLToPath(new URL(`../examples/${f}`, import.meta.url)), join(dir, 'examples', f));
+}
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';
@@ -29,8 +33,16 @@ describe('qinfer-rx estimate --data (the open loop on measured counts)', () => {
     expect(r.out).toContain(`B = ${formatUncertainty(est.mean[2]!, est.sd[2]!)}`);
     expect(r.out).toContain(`F = ${formatUncertainty(est.fidelity.reference.mean, est.fidelity.reference.sd)}`);
   });
+  it('prints exactly what the README shows for its command', async () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const m = /\$ npx tsx src\/cli\/main\.ts (estimate --data examples\/rb-counts\.csv[^\n]*)\n([\s\S]*?)```/.exec(readme);
+    expect(m).not.toBeNull();
+    const r = await cli(m![1]!.split(' '));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(m![2]);
+  });
   it('interleaved RB (--param interleaved=true) prints p̃, both fidelities and writes a plot', async () => {
-    const r = await cli(['estimate', '--data', 'irb-counts.csv', '--model', 'RandomizedBenchmarkingModel', '--param', 'interleaved=true', '-p', '3000', '--plot', 'irb.svg', '--dimension', '2']);
+    const r = await cli(['estimate', '--data', 'irb-counts.csv', '--model', 'RandomizedBenchmarkingModel', '--param', 'interleaved=true', '--plot', 'irb.svg', '--dimension', '2']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/p̃ = /);
     expect(r.out).toMatch(/average gate fidelity \(interleaved gate, d = 2\): F = /);
@@ -49,6 +61,11 @@ describe('qinfer-rx estimate --data (the open loop on measured counts)', () => {
     const r = await cli(['estimate', '--data', 't2.csv', '--model', 'UnknownT2Model', '--prior', '0:1', '--prior', '0:0.5', '-p', '2000']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ω = .*\n.*T₂⁻¹ = /);
+  });
+  it('too few particles for the data: a run-time failure that says what to do (exit 1)', async () => {
+    const r = await cli(['estimate', '--data', 'irb-counts.csv', '--model', 'RandomizedBenchmarkingModel', '--param', 'interleaved=true', '-p', '200']);
+    expect(r.code).toBe(EXIT.failed);
+    expect(r.err).toMatch(/All particle weights are zero\. After \d+ rows the counts are sharper than 200 particles resolve: try more particles/);
   });
   it('bad data are usage errors naming the problem (exit 2)', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'counts,m,n_shots\n120,4,100\n');

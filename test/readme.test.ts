@@ -37,6 +37,15 @@ describe('README examples run as written', () => {
     await runBlock(i); // run from the repository root, where the example module lives
   });
 
+  it('the RB estimate from a CSV of counts agrees with the exact posterior (p = 0.99508 ± 0.00085, by a grid) within 3 σ', async () => {
+    const i = blocks.findIndex((b) => b.includes('simpleEstRb('));
+    const [[p, sd, F, sdF]] = (await runBlock(i)) as [[number, number, number, number]];
+    expect(Math.abs(p - 0.99508)).toBeLessThan(3 * Math.max(sd, 0.00085));
+    expect(F).toBeCloseTo(1 - (1 - p) / 2, 12);
+    expect(sdF).toBeCloseTo(sd / 2, 12);
+    expect(readme).toContain(`p ≈ ${p.toFixed(4)} ± ${sd.toFixed(4)}`); // the numbers quoted are the ones it prints
+  });
+
   it('the open loop emits a posterior after each measurement', async () => {
     const i = blocks.findIndex((b) => b.includes('likelihood(),'));
     const [[index, mean, nEss]] = (await runBlock(i)) as [[number, number, number]];

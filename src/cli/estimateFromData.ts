@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { isQinferError, QinferArgumentError } from '../errors/QinferError.js';
+import { isQinferError, QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import { simpleEstFromCounts, simpleEstPrec, simpleEstRb, type SimpleEstimate } from '../estimation/simpleEst.js';
 import { unicodeName } from '../models/modelparamLabel.js';
 import { posteriorMarginalChart } from '../plot/posteriorMarginalChart.js';
@@ -66,16 +66,23 @@ export async function estimateFromData(o: EstimateFromDataOptions, io: CliIo, re
   const common = { ...(nParticles === undefined ? {} : { nParticles }), updater };
   let est: SimpleEstimate;
   let fidelity: { label: string; mean: number; sd: number }[] = [];
-  if (o.model === 'SimplePrecessionModel' && ranges.length <= 1) {
-    est = simpleEstPrec(text, { ...common, freqMin: (params['minFreq'] as number | undefined) ?? 0, ...(ranges[0] === undefined ? {} : { freqMax: ranges[0][1] }) });
-  } else if (o.model === 'RandomizedBenchmarkingModel' && ranges.length <= 1) {
-    const interleaved = params['interleaved'] === true;
-    const rb = simpleEstRb(text, { ...common, interleaved, dimension, ...(ranges[0] === undefined ? {} : { pMin: ranges[0][0], pMax: ranges[0][1] }) });
-    est = rb;
-    fidelity = [{ label: interleaved ? 'reference' : 'gates', ...rb.fidelity.reference }];
-    if (rb.fidelity.gate !== undefined) fidelity.push({ label: 'interleaved gate', ...rb.fidelity.gate });
-  } else {
-    est = simpleEstFromCounts(underlying, text, { ...common, ...(ranges.length === 0 ? {} : { ranges }) });
+  try {
+    if (o.model === 'SimplePrecessionModel' && ranges.length <= 1) {
+      est = simpleEstPrec(text, { ...common, freqMin: (params['minFreq'] as number | undefined) ?? 0, ...(ranges[0] === undefined ? {} : { freqMax: ranges[0][1] }) });
+    } else if (o.model === 'RandomizedBenchmarkingModel' && ranges.length <= 1) {
+      const interleaved = params['interleaved'] === true;
+      const rb = simpleEstRb(text, { ...common, interleaved, dimension, ...(ranges[0] === undefined ? {} : { pMin: ranges[0][0], pMax: ranges[0][1] }) });
+      est = rb;
+      fidelity = [{ label: interleaved ? 'reference' : 'gates', ...rb.fidelity.reference }];
+      if (rb.fidelity.gate !== undefined) fidelity.push({ label: 'interleaved gate', ...rb.fidelity.gate });
+    } else {
+      est = simpleEstFromCounts(underlying, text, { ...common, ...(ranges.length === 0 ? {} : { ranges }) });
+    }
+  } catch (e) {
+    if (!isQinferError(e, 'ERR_ZERO_WEIGHTS')) throw e;
+    // The particle cloud could not follow the data (a row of many shots is sharper than its
+    // resolution): say what to do rather than only what happened.
+    throw new QinferError('ERR_ZERO_WEIGHTS', `${e.message} After ${(e.details['step'] as number | undefined) ?? '?'} rows the counts are sharper than ${nParticles ?? 'the default number of'} particles resolve: try more particles (-p), e.g. twice as many, or another --seed.`, { cause: e, details: e.details });
   }
   const up = est.updater, nP = est.mean.length, names = est.names.map(unicodeName);
   const plotParam = parseCount(o.plotParam, '--plot-param', 0);

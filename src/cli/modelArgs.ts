@@ -6,6 +6,7 @@ import { runTrial } from '../perf/runTrial.js';
 import type { PerfTestOptions } from '../perf/PerfTestOptions.js';
 import type { Registry } from '../registry/Registry.js';
 import { collectKeyValues, parseNumberList, parseRange } from './parseArgs.js';
+import { Rng } from '../rng/Rng.js';
 
 /** The code of a qinfer-rx error (kept when the CLI rewords it as a usage error), else `ERR_ARGUMENT`. */
 function codeOf(e: unknown): QinferErrorCode {
@@ -33,6 +34,24 @@ export interface ModelArgs {
   /** The built model (for names and counts). */
   readonly built: Model;
   readonly ranges: readonly (readonly [number, number])[];
+  /** True when the uniform prior is postselected on the model's validity. */
+  readonly postselected: boolean;
+}
+
+/**
+ * True when the model calls some of 256 fixed pseudo-random points inside the prior box invalid
+ * (so the uniform prior must be postselected, or trials would meet invalid particles); models
+ * valid on their whole box keep the plain uniform prior and its random stream.
+ *
+ * @example
+ * ```ts
+ * rejectsPartOfBox(new RandomizedBenchmarkingModel(), [[0, 1], [0, 1], [0, 1]]); // true (A + B > 1)
+ * ```
+ */
+export function rejectsPartOfBox(model: Model, ranges: readonly (readonly [number, number])[]): boolean {
+  const n = 256, d = ranges.length, x = new Float64Array(n * d), rng = new Rng(0x5eed);
+  for (let i = 0; i < n; i++) for (let p = 0; p < d; p++) x[i * d + p] = ranges[p]![0] + (0.001 + 0.998 * rng.uniform()) * (ranges[p]![1] - ranges[p]![0]);
+  return model.areModelsValid(x).some((v) => v === 0);
 }
 
 /**
@@ -81,9 +100,13 @@ export function modelArgs(o: ModelOptionValues, registry: Registry, options: { r
     trueModelparams = parseNumberList(o.true, '--true');
     if (trueModelparams.length !== nP) throw new QinferArgumentError('ERR_ARGUMENT', `--true needs ${nP} values for ${o.model}, got ${trueModelparams.length}`);
   }
+  const uniform: DistributionSpec = { name: 'UniformDistribution', params: { ranges: ranges.map((r) => [...r]) } };
+  const postselected = rejectsPartOfBox(built, ranges);
   return {
     model,
-    prior: { name: 'UniformDistribution', params: { ranges: ranges.map((r) => [...r]) } },
+    // A box the model's validity cuts (RB: A + B ≤ 1) is postselected, as QInfer's simple_est_rb does.
+    prior: postselected ? { name: 'PostselectedDistribution', params: { dist: uniform, model } } : uniform,
+    postselected,
     heuristic,
     ...(trueModelparams === undefined ? {} : { trueModelparams }),
     built,

@@ -104,7 +104,7 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   try {
     const inFlight = concurrency ?? backend.concurrency ?? 1;
     checkRunMemory(m.built, { ...shape, inFlight: backend.remote === true ? 0 : inFlight }, memoryLimit); // with the backend's own concurrency
-    log(`qinfer-rx perf: ${m.built.name}, prior ${m.ranges.map((r) => `U[${r[0]}, ${r[1]}]`).join(' × ')}, ${m.heuristic.name}, ` + `${nTrials} trials × ${nExp} experiments, seed ${seed}`);
+    log(`qinfer-rx perf: ${m.built.name}, prior ${m.ranges.map((r) => `U[${r[0]}, ${r[1]}]`).join(' × ')}${m.postselected ? ' postselected on its validity' : ''}, ${m.heuristic.name}, ` + `${nTrials} trials × ${nExp} experiments, seed ${seed}`);
     log(`backend ${backend.description}; ${inFlight} trial(s) in flight`);
     for (const run of runs) {
       const progress = createProgressReporter(io.stderr, mode, run.label);

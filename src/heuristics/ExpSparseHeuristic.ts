@@ -13,6 +13,11 @@ export interface ExpSparseOptions {
   tField?: string;
   /** Values of the other fields (required with `tField`). */
   otherFields?: Readonly<ExpRecord>;
+  /**
+   * Round `t` to the nearest integer ≥ 1 (e.g. RB sequence lengths `m`, which must be integers);
+   * default false. Not in QInfer, whose uint fields truncate silently.
+   */
+  integer?: boolean;
 }
 
 /**
@@ -21,7 +26,8 @@ export interface ExpSparseOptions {
  *   t = scale · base^n.
  *
  * Without `tField` it returns a scalar experiment `[t]`; with it a record with `otherFields`
- * set, then `tField = t`.
+ * set, then `tField = t`. With `integer`, `t` is `max(1, round(t))` (sequence lengths of
+ * randomized benchmarking: `{ tField: 'm', otherFields: {}, integer: true }`).
  *
  * @example
  * ```ts
@@ -36,6 +42,7 @@ export class ExpSparseHeuristic implements Heuristic {
   private readonly updater: Pick<Updater, 'model' | 'dataRecord'>;
   private readonly tField: string | undefined;
   private readonly otherFields: Readonly<ExpRecord> | undefined;
+  private readonly integer: boolean;
 
   constructor(updater: Pick<Updater, 'model' | 'dataRecord'>, options: ExpSparseOptions = {}) {
     this.updater = updater;
@@ -46,6 +53,7 @@ export class ExpSparseHeuristic implements Heuristic {
     }
     this.tField = options.tField;
     this.otherFields = options.otherFields;
+    this.integer = options.integer ?? false;
     if (this.tField !== undefined && this.otherFields === undefined) {
       throw new QinferArgumentError('ERR_ARGUMENT', 'ExpSparseHeuristic with tField needs otherFields');
     }
@@ -55,7 +63,8 @@ export class ExpSparseHeuristic implements Heuristic {
   }
 
   next(): ExpParams {
-    const t = this.scale * this.base ** this.updater.dataRecord.length;
+    const raw = this.scale * this.base ** this.updater.dataRecord.length;
+    const t = this.integer ? Math.max(1, Math.round(raw)) : raw;
     if (this.tField === undefined) return ExpParams.scalar([t]);
     return ExpParams.records(this.updater.model.expparamsSchema, [{ ...this.otherFields, [this.tField]: t }]);
   }

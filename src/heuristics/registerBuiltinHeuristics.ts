@@ -18,7 +18,7 @@ function samplingPosterior(up: Updater): SamplingPosterior {
 
 /**
  * Registers the built-in heuristics: `ExpSparseHeuristic` (params `scale`, `base`, `tField`,
- * `otherFields`), `PGH` (params `invField`, `tField`, `maxiters`, `otherFields`; identity
+ * `otherFields`, `integer`), `PGH` (params `invField`, `tField`, `maxiters`, `otherFields`; identity
  * functions, since functions cannot travel as data) and `EnsembleHeuristic` (params
  * `ensemble: [{ heuristic: HeuristicSpec, p: number }, …]`, the members built through the same
  * registry and sharing the generator). Each declares its parameter names (`ERR_UNKNOWN_PARAM`
@@ -39,8 +39,9 @@ export function registerBuiltinHeuristics(reg: Registry): Registry {
       base: p['base'] as number | undefined,
       tField: p['tField'] as string | undefined,
       otherFields: p['otherFields'] as ExpRecord | undefined,
+      integer: p['integer'] as boolean | undefined,
     }),
-    { params: ['scale', 'base', 'tField', 'otherFields'] },
+    { params: ['scale', 'base', 'tField', 'otherFields', 'integer'] },
   );
   reg.registerHeuristic('PGH', (p, up, rng) =>
     new PGH(samplingPosterior(up), rng, {
