@@ -35,6 +35,12 @@ describe('docs/estimation.md examples run as written', () => {
     expect(neglected).toBeLessThanOrEqual(1e-12);
   });
 
+  it('the Bayesian Cramér–Rao bound: J grows by t² per datum over J₀ ≈ 1/σ²', async () => {
+    const [[J, bound]] = (await runBlock(blocks.findIndex((b) => b.includes('SMCUpdaterBCRB')))) as [[number, number, number]];
+    expect(Math.abs(J - 284) / 284).toBeLessThan(0.05);
+    expect(bound).toBeCloseTo(1 / J, 14);
+  });
+
   it('credible regions: a hull, a full-rank ellipse, the mean inside and a far point outside', async () => {
     const [[nVertices, rank, inside]] = (await runBlock(blocks.findIndex((b) => b.includes('regionEstHull')))) as [[number, number, number[]]];
     expect(nVertices).toBeGreaterThan(3);
