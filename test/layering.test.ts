@@ -24,7 +24,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The numeric core: pure TypeScript over typed arrays, no RxJS, no Node. */
-const CORE = ['models', 'distributions', 'smc', 'resamplers', 'heuristics', 'rng', 'expparams', 'util', 'errors', 'registry', 'regions'] as const;
+const CORE = ['models', 'distributions', 'smc', 'resamplers', 'heuristics', 'rng', 'expparams', 'util', 'errors', 'registry', 'regions', 'estimation'] as const;
 /** The only packages the core may import. */
 const CORE_PACKAGES = ['ndarray'];
 
