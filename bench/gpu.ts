@@ -2,7 +2,8 @@
  * GPU benchmark (issue 13), every GPU path beside serial, the worker pool and the raw kernel,
  * printed as ratios (interleaved in one run; medians after warm-up):
  *
- *   npx tsx bench/gpu.ts [--quick] [--engines N] [--reps 5] [--json out.json]
+ *   npx tsx bench/gpu.ts [--quick] [--sections 1,2,3] [--engines N] [--reps 5] [--json out.json]
+ *                        [--trials 100 --particles 6000 --exps 200]
  *
  * 1. Likelihood of SimplePrecessionModel, 1e6 particles × 1 experiment and 1e5 × 100 — transfers
  *    included (float64 → float32 offsets, the hop to the GPU host process, upload, dispatch,
@@ -41,6 +42,8 @@ function arg(name: string, dflt: number): number {
   return i < 0 ? dflt : Number(process.argv[i + 1]);
 }
 const quick = process.argv.includes('--quick');
+const sectionsAt = process.argv.indexOf('--sections');
+const sections = sectionsAt < 0 ? [1, 2, 3] : process.argv[sectionsAt + 1]!.split(',').map(Number);
 const reps = arg('reps', 5), engines = arg('engines', availableParallelism());
 const jsonAt = process.argv.indexOf('--json');
 const jsonPath = jsonAt < 0 ? undefined : process.argv[jsonAt + 1];
@@ -87,6 +90,7 @@ const poolLik: LikelihoodBackend | undefined = pool ? poolBackend(pool, { serial
 const gpu = gpuBackend({ host });
 
 // 1. likelihood ----------------------------------------------------------------------------------
+if (sections.includes(1)) {
 console.log('1. likelihood, SimplePrecessionModel, ms per call (transfers included); ratios: X / gpu');
 console.log([pad('particles'), pad('exps', 6), pad('raw'), pad('serial'), pad(`pool:${engines}`), pad('gpu'), pad('serial/gpu'), pad('pool/gpu'), 'raw/gpu'].join(''));
 const likRows: unknown[] = [];
@@ -104,9 +108,11 @@ for (const [n, nE] of quick ? [[1e5, 1], [1e4, 100]] : [[1e6, 1], [1e5, 100]]) {
   console.log([pad(String(n)), pad(String(nE), 6), pad(f(tRaw)), pad(f(tSerial)), pad(f(tPool)), pad(f(tGpu)), pad(ratio(tSerial, tGpu)), pad(ratio(tPool, tGpu)), ratio(tRaw, tGpu)].join(''));
 }
 out['likelihood'] = likRows;
+}
 await gpu.close();
 
 // 2. resident update ------------------------------------------------------------------------------
+if (sections.includes(2)) {
 console.log('\n2. one Bayes update with its posterior mean (no resampling), ms per datum; ratios: X / gpu');
 console.log([pad('particles'), pad('raw'), pad('cpu'), pad(`cpu+pool:${engines}`, 14), pad('gpu'), pad('cpu/gpu'), pad('pool/gpu'), 'raw/gpu'].join(''));
 const updRows: unknown[] = [];
@@ -142,8 +148,10 @@ for (const n of quick ? [1e5, 1e6] : [1e6, 1e7]) {
   console.log([pad(String(n)), pad(f(tRaw)), pad(f(tCpu)), pad(f(tPool), 14), pad(f(tGpu)), pad(ratio(tCpu, tGpu)), pad(ratio(tPool, tGpu)), ratio(tRaw, tGpu)].join(''));
 }
 out['update'] = updRows;
+}
 
 // 3. the seed workload, batched ---------------------------------------------------------------------
+if (sections.includes(3)) {
 const [nT, nP, nX] = quick ? [20, 1000, 100] : [arg('trials', 100), arg('particles', 6000), arg('exps', 200)];
 const seedOptions: PerfTestOptions = {
   model: { name: 'SimplePrecessionModel' }, prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } },
@@ -156,7 +164,8 @@ const whole = async (apply: TrialApply | undefined, concurrency: number): Promis
   return { ms: now() - t0, median: table.summary().finalMedianLoss };
 };
 const batch = gpuBatchApply({ host });
-await whole(batch, batch.concurrency); // warm-up: compiles the kernels
+// warm-up: compiles the kernels (a tiny run of the same model)
+await lastValueFrom(perfTestMultiple(2, { ...seedOptions, nParticles: 256, nExp: 2 }, { apply: batch, concurrency: batch.concurrency }));
 const gpuRun = await whole(batch, batch.concurrency);
 await batch.close();
 const serialRun = await whole(undefined, 1);
@@ -172,6 +181,7 @@ console.log([pad('serial', 10), pad(`pool:${engines}`, 10), pad('raw floor', 10)
 console.log([pad(f(serialRun.ms), 10), pad(f(poolRun.ms), 10), pad(f(rawMs), 10), pad(f(gpuRun.ms), 10), pad(ratio(serialRun.ms, gpuRun.ms)), pad(ratio(poolRun.ms, gpuRun.ms)), pad(ratio(rawMs, gpuRun.ms)),
   `${serialRun.median.toExponential(2)} | ${poolRun.median.toExponential(2)} | ${gpuRun.median.toExponential(2)}`].join(''));
 out['seed'] = { trials: nT, particles: nP, experiments: nX, serialMs: serialRun.ms, poolMs: poolRun.ms, rawMs, gpuMs: gpuRun.ms, medians: { serial: serialRun.median, pool: poolRun.median, gpu: gpuRun.median } };
+}
 
 console.log(`\ntargets on a GPU: likelihood ≥ 5× serial at 1e6 × 1; resident update ≥ 50× the CPU at 1e6, ≥ 100× at 1e7; batched seed workload ≥ 30× serial single-core.${software ? ' Not applicable on this software adapter.' : ''}`);
 await pool?.close();

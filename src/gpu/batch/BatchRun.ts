@@ -1,5 +1,5 @@
 import { QinferArgumentError, QinferError } from '../../errors/QinferError.js';
-import { SCALAR_KEY, type ExpParams, type ExpParamsData } from '../../expparams/ExpParams.js';
+import { ExpParams, SCALAR_KEY, type ExpParamsData } from '../../expparams/ExpParams.js';
 import type { Heuristic } from '../../heuristics/Heuristic.js';
 import { PGH } from '../../heuristics/PGH.js';
 import type { Model } from '../../models/Model.js';
@@ -151,7 +151,10 @@ export async function runBatch(specs: readonly TrialSpec[], ctx: BatchRunContext
   const stopList = (): number[] => {
     for (let t = 0; t < K; t++) {
       const tr = trials[t]!;
-      if (!tr.stopped && ctx.cancelled?.(tr.spec.index) === true) fail(tr, new QinferError('ERR_ABORTED', `trial ${tr.spec.index} was cancelled`));
+      if (!tr.stopped && ctx.cancelled?.(tr.spec.index) === true) {
+        fail(tr, new QinferError('ERR_ABORTED', `trial ${tr.spec.index} was cancelled`));
+        pendingStop.push(t);
+      }
     }
     const s = pendingStop;
     pendingStop = [];
@@ -173,9 +176,9 @@ export async function runBatch(specs: readonly TrialSpec[], ctx: BatchRunContext
             pendingStop.push(t);
             continue;
           }
-          const a = Float64Array.from({ length: nP }, (_, p) => tr.ref[p]! + rows[o + S.PGH_A + p]!);
-          const b = Float64Array.from({ length: nP }, (_, p) => tr.ref[p]! + rows[o + S.PGH_B + p]!);
-          tr.eps = (tr.heuristic as PGH).experimentFor(a, b);
+          const da = Float64Array.from({ length: nP }, (_, p) => rows[o + S.PGH_A + p]!);
+          const db = Float64Array.from({ length: nP }, (_, p) => rows[o + S.PGH_B + p]!);
+          tr.eps = pghExperiment(tr.heuristic as PGH, tr.ref, da, db, first.heuristic.params ?? {}, model);
         }
       }
       for (let t = 0; t < K; t++) {
@@ -239,6 +242,20 @@ export async function runBatch(specs: readonly TrialSpec[], ctx: BatchRunContext
       trueParams: tr.trueParams, estParams: tr.estParams, experiments: tr.exps.data(),
     };
   });
+}
+
+/**
+ * PGH's experiment for the two drawn particles `r + d_a`, `r + d_b`: the time from the offsets
+ * (`t = 1/‖Q(d_a − d_b)‖₁`, translation-invariant and exact, where the float64 particles could
+ * round to the same value), the `invField` from the absolute first particle.
+ */
+function pghExperiment(pgh: PGH, ref: Float64Array, da: Float64Array, db: Float64Array, params: Readonly<Record<string, unknown>>, model: Model): ExpParams {
+  const eps = pgh.experimentFor(da, db);
+  const invField = params['invField'] === undefined ? 'x_' : (params['invField'] as string | null);
+  if (eps.isScalar || invField === null) return eps;
+  const rec = eps.record(0);
+  if (invField in rec) rec[invField] = ref[0]! + da[0]!;
+  return ExpParams.records(model.expparamsSchema, [rec]);
 }
 
 function rowsOf(output: Uint8Array | undefined, K: number): Float32Array {
