@@ -1,7 +1,7 @@
 import type { DeviceModel } from './deviceModel.js';
 import { WORKGROUP_SIZE } from './dispatchGrid.js';
 import { wgslPrelude } from './wgslPrelude.js';
-import { WGSL_RANDOM, treeReduce } from './wgslCommon.js';
+import { WGSL_BLOCK_PICK, WGSL_RANDOM, treeReduce } from './wgslCommon.js';
 
 /** Float offsets inside the small state buffer of a resident cloud. */
 export const SMALL_STATE = 0; // slot p (p = 0, 1) at 8p: [S, Q, nEss, resampleFlag, invalidCount]
@@ -199,6 +199,7 @@ fn blockSums(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 }
 
 ${WGSL_RANDOM}
+${WGSL_BLOCK_PICK}
 fn seeds() -> vec2<u32> { return vec2<u32>(P.seed0, P.seed1); }
 
 @compute @workgroup_size(${W})
@@ -208,35 +209,12 @@ fn resample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   if (b >= P.nBlocks) { return; }
   let base = b * ${W}u;
   let j = base + li;
-  sh[li] = select(0.0f, current(min(j, P.n - 1u)), j < P.n);
-  workgroupBarrier();
-  for (var s = 1u; s < ${W}u; s <<= 1u) {
-    var v = 0.0f;
-    if (li >= s) { v = sh[li - s]; }
-    workgroupBarrier();
-    sh[li] += v;
-    workgroupBarrier();
-  }
+  blockScan(li, select(0.0f, current(min(j, P.n - 1u)), j < P.n));
   let total = sh[${W - 1}u];
   let start = offsets[b];
   let end = offsets[b + 1u];
   for (var c = start + li; c < end; c += ${W}u) {
-    let goal = runit(seeds(), c, 0u) * total;
-    var lo = 0u;
-    var hi = ${W - 1}u;
-    loop {
-      if (lo >= hi) { break; }
-      let mid = (lo + hi) / 2u;
-      if (sh[mid] > goal) { hi = mid; } else { lo = mid + 1u; }
-    }
-    if (!(sh[lo] > goal)) {
-      // rounding put the target at the block's total: take the last particle with weight
-      loop {
-        if (lo == 0u) { break; }
-        if (sh[lo] > sh[lo - 1u]) { break; }
-        lo -= 1u;
-      }
-    }
+    let lo = pickInBlock(runit(seeds(), c, 0u) * total);
     let xp = particle(min(base + lo, P.n - 1u));
     var cand: array<f32, NP>;
     var xa: array<f32, NP>;

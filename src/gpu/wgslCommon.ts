@@ -37,3 +37,39 @@ fn normals4(s: vec2<u32>, c: u32, it: u32) -> vec4<f32> {
   let t2 = 6.283185307179586f * runit(s, c, k + 3u);
   return vec4<f32>(r1 * cos(t1), r1 * sin(t1), r2 * cos(t2), r2 * sin(t2));
 }`;
+
+/**
+ * WGSL for resampling within a block of 256 particles (the workgroup's `sh: array<f32, …>`):
+ * `blockScan(li, w)` leaves the inclusive prefix sums of the lanes' weights in `sh[0 … 256)`
+ * (call from uniform control flow: it has barriers); `pickInBlock(goal)` is the first lane whose
+ * prefix sum exceeds `goal` — when rounding put `goal` at the block's total, the last lane with
+ * weight.
+ */
+export const WGSL_BLOCK_PICK = `fn blockScan(li: u32, wl: f32) {
+  sh[li] = wl;
+  workgroupBarrier();
+  for (var s = 1u; s < ${WORKGROUP_SIZE}u; s <<= 1u) {
+    var v = 0.0f;
+    if (li >= s) { v = sh[li - s]; }
+    workgroupBarrier();
+    sh[li] += v;
+    workgroupBarrier();
+  }
+}
+fn pickInBlock(goal: f32) -> u32 {
+  var lo = 0u;
+  var hi = ${WORKGROUP_SIZE - 1}u;
+  loop {
+    if (lo >= hi) { break; }
+    let mid = (lo + hi) / 2u;
+    if (sh[mid] > goal) { hi = mid; } else { lo = mid + 1u; }
+  }
+  if (!(sh[lo] > goal)) {
+    loop {
+      if (lo == 0u) { break; }
+      if (sh[lo] > sh[lo - 1u]) { break; }
+      lo -= 1u;
+    }
+  }
+  return lo;
+}`;

@@ -51,7 +51,7 @@ class ExperimentColumns {
 }
 
 /** One trial of a batch, on the host: its float64 reference, truth, streams and records. */
-interface Trial {
+interface Trial extends Pick<TrialResult, 'loss' | 'resampleCount' | 'elapsedTime' | 'outcome' | 'trueParams' | 'estParams'> {
   readonly spec: TrialSpec;
   readonly truth: Float64Array;
   readonly ref: Float64Array;
@@ -59,12 +59,6 @@ interface Trial {
   readonly dataRecord: number[];
   readonly heuristic: Heuristic;
   readonly exps: ExperimentColumns;
-  readonly loss: Float64Array;
-  readonly resampleCount: Int32Array;
-  readonly elapsedTime: Float64Array;
-  readonly outcome: Int32Array;
-  readonly trueParams: Float64Array;
-  readonly estParams: Float64Array;
   eps?: ExpParams;
   error?: unknown;
   stopped: boolean;

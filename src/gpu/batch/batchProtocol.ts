@@ -1,15 +1,10 @@
+import type { LiuWestParameters } from '../../resamplers/LiuWestResampler.js';
 import type { WireGpuModel } from '../hostProtocol.js';
 
-/** The fixed settings of a batch (the trials' shared updater options). */
-export interface BatchSettings {
+/** The fixed settings of a batch (the trials' shared updater options; Liu–West's as `LiuWestParameters`). */
+export interface BatchSettings extends LiuWestParameters {
   /** Resample when `n_ess < thresh · n` (0 disables). */
   readonly resampleThresh: number;
-  /** Liu–West `a`, `h`, redraws and postselection; `zeroCovComp · I` for a zero covariance. */
-  readonly a: number;
-  readonly h: number;
-  readonly maxiter: number;
-  readonly postselect: boolean;
-  readonly zeroCovComp: number;
   /** `N ≤ zeroWeightThresh` counts as all weights zero: policy 'error' stops the trial, 'skip' skips the datum, 'ignore'/'warn' accept it. */
   readonly zeroWeightThresh: number;
   readonly zeroError: boolean;

@@ -1,6 +1,6 @@
 import type { DeviceModel } from '../deviceModel.js';
 import { WORKGROUP_SIZE } from '../dispatchGrid.js';
-import { WGSL_RANDOM, treeReduce } from '../wgslCommon.js';
+import { WGSL_BLOCK_PICK, WGSL_RANDOM, treeReduce } from '../wgslCommon.js';
 import { wgslPrelude } from '../wgslPrelude.js';
 import { ST, S, inputFloats, maxComponents, triangle, weighComponents } from './batchLayout.js';
 
@@ -102,6 +102,7 @@ struct Params {
 var<workgroup> sh: array<f32, ${W * CM}>;
 var<workgroup> go: u32;
 ${WGSL_RANDOM}
+${WGSL_BLOCK_PICK}
 
 fn alive(t: u32) -> bool { return st[t * ST + ${S.DEAD}u] == 0.0f; }
 fn wpar(t: u32) -> u32 { return u32(st[t * ST + ${S.WPAR}u]); }
@@ -283,15 +284,7 @@ fn resample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   let hx = xpar(t);
   let base = b * ${W}u;
   let j = base + li;
-  sh[li] = select(0.0f, w[widx(hw, t, min(j, P.n - 1u))], j < P.n);
-  workgroupBarrier();
-  for (var s = 1u; s < ${W}u; s <<= 1u) {
-    var v = 0.0f;
-    if (li >= s) { v = sh[li - s]; }
-    workgroupBarrier();
-    sh[li] += v;
-    workgroupBarrier();
-  }
+  blockScan(li, select(0.0f, w[widx(hw, t, min(j, P.n - 1u))], j < P.n));
   let total = sh[${W - 1}u];
   let ob = offBase(t);
   let start = offs[ob + b];
@@ -299,21 +292,7 @@ fn resample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   let seed = seedOf(t, 1u);
   let o = t * ST;
   for (var c = start + li; c < end; c += ${W}u) {
-    let goal = runit(seed, c, 0u) * total;
-    var lo = 0u;
-    var hi = ${W - 1}u;
-    loop {
-      if (lo >= hi) { break; }
-      let mid = (lo + hi) / 2u;
-      if (sh[mid] > goal) { hi = mid; } else { lo = mid + 1u; }
-    }
-    if (!(sh[lo] > goal)) {
-      loop {
-        if (lo == 0u) { break; }
-        if (sh[lo] > sh[lo - 1u]) { break; }
-        lo -= 1u;
-      }
-    }
+    let lo = pickInBlock(runit(seed, c, 0u) * total);
     let par = xidx(hx, t, min(base + lo, P.n - 1u));
     var cand: array<f32, NP>;
     var xa: array<f32, NP>;
