@@ -40,8 +40,8 @@ describe('dispatchGrid', () => {
 });
 
 describe('GPU models', () => {
-  it('has WGSL for the four built-in two-outcome models', () => {
-    expect(Object.keys(BUILTIN_GPU_MODELS).sort()).toEqual(['MultiCosModel', 'SimpleInversionModel', 'SimplePrecessionModel', 'UnknownT2Model']);
+  it('has WGSL for the five built-in two-outcome models', () => {
+    expect(Object.keys(BUILTIN_GPU_MODELS).sort()).toEqual(['MultiCosModel', 'RandomizedBenchmarkingModel', 'SimpleInversionModel', 'SimplePrecessionModel', 'UnknownT2Model']);
     const g = gpuModelFor(new SimplePrecessionModel({ minFreq: 0.25 }));
     expect(g.wgsl).toContain('fn pr0');
     expect(g.wgsl).toContain(wgslF32(0.25));

@@ -3,6 +3,7 @@ import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { differencePhaseModPi, phaseModPi, splitF32 } from './exactPhase.js';
 import { wgslF32, type GpuModel, type GpuModelFactory } from './GpuModel.js';
+import { rbGpuModel } from './rbGpuModel.js';
 
 function minFreqOf(model: Model): number {
   const m = model.params['minFreq'];
@@ -138,7 +139,8 @@ fn valid(x: array<f32, NP>) -> bool { return x[0] > 0.0 && x[0] <= 1.0 && x[1] >
 
 /**
  * The built-in GPU models, keyed by the CPU model's name: SimplePrecessionModel,
- * SimpleInversionModel, UnknownT2Model and MultiCosModel (all two-outcome, float32 on the device).
+ * SimpleInversionModel, UnknownT2Model, MultiCosModel and RandomizedBenchmarkingModel (all
+ * two-outcome, float32 on the device).
  *
  * @example
  * ```ts
@@ -151,6 +153,7 @@ export const BUILTIN_GPU_MODELS: Readonly<Record<string, GpuModelFactory>> = Obj
   SimpleInversionModel: simpleInversion,
   UnknownT2Model: unknownT2,
   MultiCosModel: multiCos,
+  RandomizedBenchmarkingModel: rbGpuModel,
 });
 
 /**
