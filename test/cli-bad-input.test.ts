@@ -24,7 +24,7 @@ describe('item 10: unknown parameters are refused, naming the known ones', () =>
   it('estimate --heuristic-param scal=2 (a typo of scale)', async () => {
     const r = await runCliProcess(['estimate', '-e', '3', '-p', '50', '--heuristic-param', 'scal=2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown parameter 'scal' of heuristic ExpSparseHeuristic \(known: scale, base, tField, otherFields; did you mean 'scale'\?\)/);
+    expect(r.stderr).toMatch(/unknown parameter 'scal' of heuristic ExpSparseHeuristic \(known: scale, base, tField, otherFields, integer; did you mean 'scale'\?\)/);
     expect(r.stdout).toBe('');
   });
 });
