@@ -9,7 +9,7 @@
  * accepts everything at d = 4), in ns per particle, beside the raw cost of drawing the n·d standard
  * normals alone, with the ziggurat the resampler uses (`fillNormalZiggurat`) and with the polar
  * method of `Rng.fillNormal`, all in CPU time (`process.cpuUsage`, robust to a loaded machine
- * taking the process off the CPU). "Liu–West" writes the new cloud into buffers the caller owns, with
+ * taking the process off the CPU). "Liu–West" (the WebAssembly kernels, the cloud copied into their memory) writes the new cloud into buffers the caller owns, with
  * the mean precomputed, as the updater calls it; "new arrays" allocates the new cloud (a fresh
  * 8·n·(d + 1) bytes each call, with its page faults and collection). The measurements are interleaved (round robin, median of rounds).
  * Targets: ≤ 30 ns per particle at d = 1; at d = 4 within 2× of the cost of the normals.

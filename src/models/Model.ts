@@ -61,6 +61,11 @@ export interface Model {
   /** `valid[j] = 1` when particle `j` is a valid parameter vector. */
   areModelsValid(mps: ParticlesLike): Uint8Array;
   /**
+   * Optional: {@link areModelsValid} of `nM` contiguous row-major particles `x`, written into
+   * `out[0..nM)` — no allocation (the resampler checks every new cloud with it when present).
+   */
+  areModelsValidInto?(x: Float64Array, nM: number, out: Uint8Array): void;
+  /**
    * The likelihood `L[i, j, k] = Pr(outcomes[i] | x_j ; e_k)`, shape `[nO, nM, nE]`.
    * Validates outcomes and experiment fields, counts the call, and writes into `out` when given
    * (length `nO·nM·nE`) so that hot loops do not allocate.

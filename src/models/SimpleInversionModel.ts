@@ -123,8 +123,14 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
   areModelsValid(mps: ParticlesLike): Uint8Array {
     const { x, nM } = toRowMajor(mps, 1);
     const v = new Uint8Array(nM);
-    for (let j = 0; j < nM; j++) v[j] = x[j]! > this.minFreq ? 1 : 0;
+    this.areModelsValidInto(x, nM, v);
     return v;
+  }
+
+  /** `out[j] = 1` when `x_j > minFreq` (j < nM), without allocating. */
+  areModelsValidInto(x: Float64Array, nM: number, out: Uint8Array): void {
+    const lo = this.minFreq;
+    for (let j = 0; j < nM; j++) out[j] = x[j]! > lo ? 1 : 0;
   }
 
   /** Score `[1, nO, nM, nE]`: `−t tan a` for outcome 0, `t / tan a` for outcome 1, `a = (ω − ω₋) t / 2`. */

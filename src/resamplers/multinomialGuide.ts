@@ -8,9 +8,12 @@
  * numpy's `searchsorted(cumsum(w), u, 'right')` as QInfer draws its parents, with `last` the last
  * index of positive weight, so that a `u` beyond the rounded total never picks a zero-weight
  * particle; with no positive weight every draw is 0. The guide
- * table holds, for each of `G` equal buckets of [0, 1) (G the largest power of two ≤ n, so that `u·G`
- * and `k/G` are exact), the first index a `u` of that bucket can map to; the draw walks forward from
- * it (on average over at most n/G ≤ 2 entries).
+ * table holds, for each of `G` equal buckets of [0, 1) (G the largest power of two ≤ 2n, so that
+ * `u·G` and `k/G` are exact), the first index a `u` of that bucket can map to; the draw walks
+ * forward from it over n/G ≤ 1 entries on average. The first two steps of the walk are
+ * branch-free (`j += cdf[j] ≤ u`, twice): a data-dependent loop would mispredict at most draws,
+ * and in the seed's resamplings 92 % of the draws need at most two steps. A sentinel
+ * `cdf[n] = +∞` ends every walk without a bound check.
  *
  * The buffers are owned by the caller and reused (no allocation per call once they are large
  * enough).
@@ -32,9 +35,9 @@ export class MultinomialGuide {
 
   /** Builds the running sum and the guide table of `w[0..n)`; returns `last` (the last positive weight). */
   prepare(w: Float64Array, n: number): number {
-    if (this.cdf.length < n) this.cdf = new Float64Array(n);
+    if (this.cdf.length < n + 1) this.cdf = new Float64Array(n + 1);
     let g = 1;
-    while (g * 2 <= n) g *= 2;
+    while (g <= n) g *= 2;
     if (this.guide.length < g + 1) this.guide = new Int32Array(g + 1);
     const cdf = this.cdf, guide = this.guide;
     // guide[k] = #{j : cdf[j] ≤ k/g} = #{j : ⌈cdf[j]·g⌉ ≤ k} (cdf[j]·g is exact: g is a power of
@@ -56,6 +59,7 @@ export class MultinomialGuide {
       c = m > c ? m : c;
       guide[k] = c;
     }
+    cdf[n] = Infinity;
     let last = n - 1;
     while (last > 0 && !(w[last]! > 0)) last--;
     this.g = g;
@@ -67,7 +71,9 @@ export class MultinomialGuide {
   draw(u: number): number {
     const cdf = this.cdf, last = this.last;
     let j = this.guide[Math.floor(u * this.g)]!;
-    while (j < last && cdf[j]! <= u) j++;
+    j += cdf[j]! <= u ? 1 : 0;
+    j += cdf[j]! <= u ? 1 : 0;
+    while (cdf[j]! <= u) j++;
     return j < last ? j : last;
   }
 
@@ -77,8 +83,15 @@ export class MultinomialGuide {
     for (let i = 0; i < m; i++) {
       const ui = u[i]!;
       let j = guide[Math.floor(ui * g)]!;
-      while (j < last && cdf[j]! <= ui) j++;
+      j += cdf[j]! <= ui ? 1 : 0;
+      j += cdf[j]! <= ui ? 1 : 0;
+      while (cdf[j]! <= ui) j++;
       parents[i] = j < last ? j : last;
     }
+  }
+
+  /** The running sum (length ≥ n + 1, `cdf[n] = +∞`), the guide table, its size and `last`, for fused loops. */
+  tables(): { readonly cdf: Float64Array; readonly guide: Int32Array; readonly g: number; readonly last: number } {
+    return { cdf: this.cdf, guide: this.guide, g: this.g, last: this.last };
   }
 }

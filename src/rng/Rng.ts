@@ -55,6 +55,32 @@ export class Rng {
     return new Rng(deriveSeed(this.seed, ...path));
   }
 
+  /**
+   * Writes the generator's state (four 32-bit words) into `out[at..at+4)`, for a kernel that
+   * continues the same stream elsewhere (the WebAssembly Liu–West kernels); {@link readState}
+   * takes it back. The polar method's cached spare normal is not part of it (nothing else is).
+   *
+   * @example
+   * ```ts
+   * const s = new Int32Array(4), r = new Rng(1);
+   * r.writeState(s); r.uniform(); r.readState(s); // r is back where it was
+   * ```
+   */
+  writeState(out: Int32Array, at = 0): void {
+    out[at] = this.a;
+    out[at + 1] = this.b;
+    out[at + 2] = this.c;
+    out[at + 3] = this.d;
+  }
+
+  /** Sets the state from `src[at..at+4)` (as {@link writeState} wrote it). */
+  readState(src: Int32Array, at = 0): void {
+    this.a = src[at]!;
+    this.b = src[at + 1]!;
+    this.c = src[at + 2]!;
+    this.d = src[at + 3]!;
+  }
+
   /** The next 32-bit unsigned integer. */
   nextUint32(): number {
     const a = this.a, b = this.b, c = this.c, d = this.d;

@@ -6,8 +6,14 @@ const LAYERS = 256;
 const R = 3.6541528853610088;
 const V = 0.00492867323399;
 
-/** X[i]: right edge of layer i (X[0] = V / f(R) > R: the base layer with its tail), X[256] = 0. */
-const X = new Float64Array(LAYERS + 1);
+/**
+ * X[i]: right edge of layer i (X[0] = V / f(R) > R: the base layer with its tail), X[256] = 0.
+ * Exported (read-only by convention) for loops that inline the ziggurat's fast path, as
+ * {@link fillNormalZiggurat} does: `t = 512·U, b = ⌊t⌋, i = b & 255, x = (t − b)·X[i]`, accepted
+ * when `x < X[i + 1]` as `x·(1 − 2·(b >> 8))`, else finished by {@link zigguratFromUniform}.
+ */
+export const ZIGGURAT_X = new Float64Array(LAYERS + 1);
+const X = ZIGGURAT_X;
 /** F[i] = f(X[i]) with f(x) = exp(−x²/2) (F[0] is not used). */
 const F = new Float64Array(LAYERS + 1);
 {
@@ -50,6 +56,25 @@ export function fillNormalZiggurat(rng: Rng, out: Float64Array, start = 0, end =
     out[k] = x < X[i + 1]! ? x * (1 - 2 * (b >> 8)) : slowPath(rng, i, x, b < 256);
   }
   return out;
+}
+
+/**
+ * The normal {@link fillNormalZiggurat} makes of the uniform `U` at its place in the block: the
+ * fast path, or (for the ~1 % it rejects) the slow path drawing further uniforms from `rng`. A
+ * loop that inlines the fast path and defers the rejected values, finishing them here in index
+ * order, consumes the same stream and gives the same numbers as `fillNormalZiggurat`.
+ *
+ * @example
+ * ```ts
+ * const rng = new Rng(1), u = rng.fillUniform(new Float64Array(8));
+ * const z = Array.from(u, (U) => zigguratFromUniform(rng, U)); // = fillNormalZiggurat(new Rng(1), new Float64Array(8))
+ * ```
+ */
+export function zigguratFromUniform(rng: Rng, U: number): number {
+  const t = U * 512;
+  const b = t | 0, i = b & 255;
+  const x = (t - b) * X[i]!;
+  return x < X[i + 1]! ? x * (1 - 2 * (b >> 8)) : slowPath(rng, i, x, b < 256);
 }
 
 /** The rare cases: the tail of the base layer, or a wedge test; a rejection draws a fresh value. */

@@ -2,7 +2,9 @@
  * Eigendecomposition of a symmetric `d × d` matrix by cyclic Jacobi rotations (Golub & Van Loan,
  * §8.5): `A = V diag(λ) Vᵀ`, eigenvalues ascending, eigenvectors in the columns of `V`
  * (row-major). Accurate to a few ulps for the small matrices of SMC (d = number of model
- * parameters); O(d³) per sweep.
+ * parameters); O(d³) per sweep. The sweeps stop when the off-diagonal mass is below 2⁻²¹²·‖A‖²_F
+ * (its entries below 2⁻¹⁰⁶ of the matrix, where a further rotation moves nothing by half an ulp)
+ * — about 5 sweeps for a 4 × 4 covariance instead of the 13 that reach an exact 0.
  *
  * @example
  * ```ts
@@ -13,10 +15,13 @@ export function symmetricEigen(A: Float64Array, d: number): { values: Float64Arr
   const a = Float64Array.from(A.subarray(0, d * d));
   const v = new Float64Array(d * d);
   for (let i = 0; i < d; i++) v[i * d + i] = 1;
+  let norm2 = 0;
+  for (let i = 0; i < d * d; i++) norm2 += a[i]! * a[i]!;
+  const tiny = norm2 * 2 ** -212;
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += a[p * d + q]! * a[p * d + q]!;
-    if (off === 0 || !Number.isFinite(off)) break;
+    if (off <= tiny || !Number.isFinite(off)) break;
     for (let p = 0; p < d; p++) {
       for (let q = p + 1; q < d; q++) {
         const apq = a[p * d + q]!;
