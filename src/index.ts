@@ -208,7 +208,7 @@ export { trialSpec, checkPerfTestOptions } from './perf/PerfTestOptions.js';
 export type { PerfTestOptions } from './perf/PerfTestOptions.js';
 export { perfTest } from './perf/perfTest.js';
 export type { PerfTestRunOptions } from './perf/perfTest.js';
-export { perfTestMultiple } from './perf/perfTestMultiple.js';
+export { isInfrastructureFailure, perfTestMultiple } from './perf/perfTestMultiple.js';
 export type { PerfRunOptions } from './perf/perfTestMultiple.js';
 export type { PerfProgress } from './perf/PerfProgress.js';
 export { runTrialSliced, SERIAL_SLICE_MS, serialApply } from './perf/serialApply.js';

@@ -83,9 +83,12 @@ export interface ProbeTask {
 export interface JobTask {
   readonly kind: 'job';
   readonly service: JobService;
+  /** The job's data: its JSON text as Redis holds it (parsed in the worker), or the parsed value. */
   readonly data: unknown;
-  /** Largest likelihood-chunk result the job may produce, bytes. */
+  /** Largest result the job may produce, bytes. */
   readonly maxResultBytes: number;
+  /** Bytes the job may allocate while it runs (default: unlimited). */
+  readonly maxJobBytes?: number;
 }
 
 /** Any task a pool worker accepts. */

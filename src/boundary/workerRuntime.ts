@@ -6,6 +6,7 @@ import type { Registry } from '../registry/Registry.js';
 import { builtInRegistry } from '../registry/builtInRegistry.js';
 import { Rng } from '../rng/Rng.js';
 import { parseChunkJob, runChunkJob } from './chunkWire.js';
+import { checkChunkJobCost, checkTrialJobCost, parseJobText } from './jobCost.js';
 import { ModelCache } from './ModelCache.js';
 import { loadModelModules } from './modelModules.js';
 import type { JobTask, LikelihoodTask, PoolReply, PoolTask, SimulateTask } from './threadProtocol.js';
@@ -49,8 +50,10 @@ function afterTurn(reply: PoolReply): Promise<PoolReply> {
  * - `likelihood`: rows `start..end` of a call, `model.likelihoodInto` in place in shared memory;
  * - `simulate`: a particles × experiments block, `simulateExperiment` with `new Rng(seed)`, joined in place;
  * - `trial`: `runTrial(spec, registry)`;
- * - `job`: a cluster job straight from Redis, validated (`parseTrialJob` / `parseChunkJob`), run,
- *   and encoded for the wire;
+ * - `job`: a cluster job straight from Redis (its JSON text, parsed here), validated
+ *   (`parseTrialJob` / `parseChunkJob`), checked against the engine's limits per job
+ *   (`checkTrialJobCost` / `checkChunkJobCost`: memory and result size, `ERR_PAYLOAD`), run, and
+ *   encoded for the wire;
  * - `probe`: what the registry holds.
  *
  * Chunk tasks first claim their board slot (`0 → engine`), so a chunk the caller cancelled does
@@ -117,10 +120,17 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
   };
 
   const job = (t: JobTask): PoolReply => {
-    const value = t.service === 'trials'
-      ? encodeTrialResult(runTrial(parseTrialJob(t.data, registry), registry))
-      : runChunkJob(parseChunkJob(t.data, registry, t.maxResultBytes, models));
-    return { ok: true, engine, value };
+    // The text from Redis is parsed here, never on the engine's main thread (it renews job locks).
+    const data = typeof t.data === 'string' ? parseJobText(t.data) : t.data;
+    const maxJobBytes = t.maxJobBytes ?? Infinity;
+    if (t.service === 'trials') {
+      const spec = parseTrialJob(data, registry);
+      checkTrialJobCost(spec, registry, { maxJobBytes, maxResultBytes: t.maxResultBytes });
+      return { ok: true, engine, value: encodeTrialResult(runTrial(spec, registry, Number.isFinite(maxJobBytes) ? { memoryLimit: maxJobBytes } : {})) };
+    }
+    const chunk = parseChunkJob(data, registry, t.maxResultBytes, models);
+    checkChunkJobCost(chunk, maxJobBytes);
+    return { ok: true, engine, value: runChunkJob(chunk) };
   };
 
   const run = (task: PoolTask): PoolReply => {

@@ -6,6 +6,7 @@ import { describeRedis, redisOptions } from '../cluster/redisOptions.js';
 import type { EngineEvent, EngineOptions } from '../cluster/startEngine.js';
 import { QinferArgumentError, isQinferError } from '../errors/QinferError.js';
 import type { CliIo } from './CliIo.js';
+import { parseByteSize } from './parseArgs.js';
 import { commandFor, runCommand } from './runCommand.js';
 
 /** The values commander parses from `qinfer-rx engine …`. */
@@ -20,6 +21,9 @@ export interface EngineCommandValues {
   readonly maxStalled?: number;
   readonly shutdownTimeout?: number;
   readonly maxPayloadBytes?: number;
+  readonly maxJobMemory?: number;
+  readonly maxResultBytes?: number;
+  readonly connectTries?: number;
   readonly tlsCa?: string;
   readonly log: 'text' | 'json' | 'jobs';
 }
@@ -30,6 +34,17 @@ function whole(option: string): (v: string) => number {
     const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
     if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${option} must be a whole number >= 1 (got '${v}')`);
     return n;
+  };
+}
+
+/** A size in bytes for an engine flag: `4G`, `512M`, `1e9`. */
+function size(option: string): (v: string) => number {
+  return (v) => {
+    try {
+      return parseByteSize(v, option);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
   };
 }
 
@@ -62,6 +77,9 @@ export function engineOptions(cmd: Command): Command {
     .option('--max-stalled <n>', 'recoveries allowed per job before it fails (default 2)', whole('--max-stalled'))
     .option('--shutdown-timeout <ms>', 'on SIGTERM, time for in-flight jobs before they are handed back (default 30000)', whole('--shutdown-timeout'))
     .option('--max-payload-bytes <n>', 'largest job accepted (default 67108864)', whole('--max-payload-bytes'))
+    .option('--max-job-memory <size>', 'memory one job may take, e.g. 4G; larger jobs fail with ERR_PAYLOAD before they run (default 2G)', size('--max-job-memory'))
+    .option('--max-result-bytes <size>', 'largest result of one job, e.g. 64M (default 64M)', size('--max-result-bytes'))
+    .option('--connect-tries <n>', 'connection attempts at start, and authentication errors in a row while serving, before the engine exits non-zero (default 10)', whole('--connect-tries'))
     .option('--tls-ca <file>', 'CA certificate for rediss:// (PEM)')
     .addOption(new Option('--log <mode>', 'text: start/stop lines; jobs: also one line per job; json: every event as JSON, with `at` (ms since the epoch)').choices(['text', 'jobs', 'json']).default('text'))
     .showHelpAfterError('usage: qinfer-rx engine --redis URL [options] (add --help for the options)')
@@ -98,6 +116,9 @@ export function engineOptionsFrom(values: EngineCommandValues, env: NodeJS.Proce
   set('maxStalledCount', values.maxStalled);
   set('shutdownTimeout', values.shutdownTimeout);
   set('maxPayloadBytes', values.maxPayloadBytes);
+  set('maxJobMemory', values.maxJobMemory);
+  set('maxResultBytes', values.maxResultBytes);
+  set('connectTries', values.connectTries);
   return { options, log: values.log };
 }
 
@@ -124,16 +145,20 @@ export function parseEngineArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   return engineOptionsFrom(cmd.opts<EngineCommandValues>(), env);
 }
 
-function logger(mode: string, out: (line: string) => void): (e: EngineEvent) => void {
+function logger(mode: string, out: (line: string) => void, err: (line: string) => void): (e: EngineEvent) => void {
   return (e) => {
+    // Warnings and the reason to give up go to stderr in every mode (a service manager's log).
+    if (e.event === 'warning') err(`qinfer-rx engine: warning: ${e.message}`);
+    if (e.event === 'fatal') err(`qinfer-rx engine: giving up: ${e.message}`);
     if (mode === 'json') return out(JSON.stringify({ ...e, at: Date.now() }));
     if (e.event === 'ready') return out(`engine ${e.id} ready: ${e.concurrency} thread(s), serving ${e.serve.join(', ')}`);
     if (e.event === 'stopping' || e.event === 'stopped') return out(`engine ${e.event}`);
     if (e.event === 'error') return out(`engine error: ${e.message}`);
-    if (mode !== 'jobs') return;
+    if (mode !== 'jobs' || e.event === 'warning' || e.event === 'fatal') return;
     if (e.event === 'start') out(`${e.kind} job ${e.jobId} started`);
     else if (e.event === 'done') out(`${e.kind} job ${e.jobId} done in ${e.ms.toFixed(1)} ms`);
     else if (e.event === 'failed') out(`${e.kind} job ${e.jobId} failed: ${e.reason}`);
+    else if (e.event === 'skipped') out(`${e.kind} job ${e.jobId} skipped: ${e.reason}`);
     else out(`${e.kind} job ${e.jobId} handed back`);
   };
 }
@@ -142,7 +167,10 @@ function logger(mode: string, out: (line: string) => void): (e: EngineEvent) => 
  * Starts an engine with the parsed values and serves until SIGTERM, SIGINT (or `io.signal`, which
  * the `qinfer-rx` command aborts on Ctrl-C), then stops it gracefully (in-flight jobs finish or
  * are handed back). Resolves with the exit code: 0 after a clean stop, 2 for bad arguments, 1
- * when the engine cannot start. A second signal exits at once.
+ * when the engine cannot start (Redis unreachable after `--connect-tries`, or its credentials
+ * rejected) or gives up while serving (credentials rejected `--connect-tries` times in a row).
+ * A second signal exits at once. A connection to another machine without a password or TLS
+ * prints a warning on stderr.
  *
  * @example
  * ```ts
@@ -154,23 +182,28 @@ export async function serveEngine(values: EngineCommandValues, io: CliIo): Promi
   const { startEngine } = await import('../cluster/startEngine.js');
   let engine;
   try {
-    engine = await startEngine({ ...options, onEvent: logger(log, (l) => io.stdout.write(`${l}\n`)) });
+    engine = await startEngine({ ...options, onEvent: logger(log, (l) => io.stdout.write(`${l}\n`), (l) => io.stderr.write(`${l}\n`)) });
   } catch (e) {
     io.stderr.write(`qinfer-rx engine: cannot start on ${describeRedis(redisOptions(options.connection))}: ${(e as Error).message}\n`);
     return isQinferError(e, 'ERR_ARGUMENT') ? 2 : 1;
   }
   const running = engine;
-  await new Promise<void>((resolve) => {
+  const gaveUp = await new Promise<Error | undefined>((resolve) => {
     let signals = 0;
     const onSignal = (): void => {
       if (++signals > 1) process.exit(130);
-      void running.stop().then(resolve, resolve);
+      void running.stop().then(() => resolve(undefined), () => resolve(undefined));
     };
     process.on('SIGTERM', onSignal);
     if (io.signal === undefined) process.on('SIGINT', onSignal);
     else if (io.signal.aborted) onSignal();
     else io.signal.addEventListener('abort', onSignal, { once: true });
+    void running.failed.then(resolve); // it stopped itself (credentials rejected while serving)
   });
+  if (gaveUp !== undefined) {
+    io.stderr.write(`qinfer-rx engine: stopped: ${gaveUp.message}\n`);
+    return 1;
+  }
   return 0;
 }
 

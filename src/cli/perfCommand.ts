@@ -1,6 +1,7 @@
 import { extname, resolve } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
 import { isQinferError, QinferArgumentError } from '../errors/QinferError.js';
+import { isInfrastructureFailure } from '../perf/perfTestMultiple.js';
 import { checkPerfTestOptions, type PerfTestOptions } from '../perf/PerfTestOptions.js';
 import { perfTestMultiple } from '../perf/perfTestMultiple.js';
 import { PerformanceTable } from '../perf/PerformanceTable.js';
@@ -14,7 +15,7 @@ import { interruptedBy, interruptExit } from './interruption.js';
 import { dryRun, modelArgs, type ModelOptionValues } from './modelArgs.js';
 import { checkOutputPath, writeFileAtomic } from './outputFile.js';
 import { collectKeyValues, parseCount, parseCountList } from './parseArgs.js';
-import { writePerfTable, type PerfRun } from './perfOutput.js';
+import { writePerfTable, type PerfInterruption, type PerfRun } from './perfOutput.js';
 import { createProgressReporter, type ProgressMode } from './progressReporter.js';
 import { checkRunMemory, memoryLimitOf } from './runMemory.js';
 import { loadUserModels } from './userModels.js';
@@ -100,7 +101,8 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
 
   // Every requested test has a table from the start: an interrupted run keeps what finished.
   const runs: PerfRun[] = particles.map((nParticles) => ({ label: `${nParticles} particles`, nParticles, table: new PerformanceTable(nTrials, { ...layout, nExp }) }));
-  let interrupted = false;
+  let interrupted: PerfInterruption | undefined;
+  let failure: unknown;
   try {
     const inFlight = concurrency ?? backend.concurrency ?? 1;
     checkRunMemory(m.built, { ...shape, inFlight: backend.remote === true ? 0 : inFlight }, memoryLimit); // with the backend's own concurrency
@@ -125,8 +127,12 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
           { defaultValue: undefined },
         );
       } catch (e) {
-        if (!(isQinferError(e, 'ERR_ABORTED') && io.signal?.aborted === true)) throw e;
-        interrupted = true;
+        // What finished is kept: after a signal, and after a failure of Redis or the engines.
+        if (isQinferError(e, 'ERR_ABORTED') && io.signal?.aborted === true) interrupted = { signal: interruptedBy(io.signal) };
+        else if (isInfrastructureFailure(e)) {
+          failure = e;
+          interrupted = { error: { code: (e as { code: string }).code, message: (e as Error).message } };
+        } else throw e;
         break;
       } finally {
         progress.stop();
@@ -142,18 +148,19 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
     io.stdout.write(formatSummary(summarised.map((r) => ({ label: r.label, summary: r.table.summary() }))));
   }
   for (const r of runs) for (const f of r.table.failures) io.stderr.write(`trial ${f.index} (seed ${f.seed}) failed: ${(f.error as Error)?.message ?? String(f.error)}\n`);
-  const signal = interruptedBy(io.signal);
-  if (interrupted) {
+  if (interrupted !== undefined) {
     const missing = runs.reduce((s, r) => s + r.table.missing.length, 0);
-    io.stderr.write(`interrupted by ${signal}: ${nTrials * runs.length - missing} of ${nTrials * runs.length} trials finished; ${missing} missing\n`);
+    const what = 'signal' in interrupted ? `interrupted by ${interrupted.signal}` : `stopped by ${interrupted.error.code}`;
+    io.stderr.write(`${what}: ${nTrials * runs.length - missing} of ${nTrials * runs.length} trials finished; ${missing} missing\n`);
   }
 
   if (outPath !== undefined) {
     const settings = { model: m.model, prior: m.prior, heuristic: m.heuristic, trueModelparams: m.trueModelparams ?? null, trials: nTrials, experiments: nExp, seed, backend: o.backend };
-    writePerfTable(outPath, settings, runs, interrupted ? { signal } : undefined);
-    io.stdout.write(`table: ${outPath}${interrupted ? ' (partial: it lists the missing trials)' : ''}\n`);
+    writePerfTable(outPath, settings, runs, interrupted);
+    io.stdout.write(`table: ${outPath}${interrupted !== undefined ? ' (partial: it lists the missing trials)' : ''}\n`);
   }
-  if (plotPath !== undefined && interrupted) io.stderr.write(`plot not written: the run was interrupted\n`);
+  if (failure !== undefined) throw failure; // exit 1 with its code, the finished trials written
+  if (plotPath !== undefined && interrupted !== undefined) io.stderr.write(`plot not written: the run was interrupted\n`);
   else if (plotPath !== undefined && summarised.length > 0) {
     const spec = bayesRiskChart(
       summarised.map((r) => ({
@@ -172,6 +179,6 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
       io.stderr.write(`plot not written: ${e.message}\n`);
     }
   }
-  if (interrupted) return interruptExit(io.signal);
+  if (interrupted !== undefined) return interruptExit(io.signal);
   return runs.some((r) => r.table.nValid === 0) ? 1 : 0;
 }

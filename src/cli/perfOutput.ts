@@ -11,16 +11,22 @@ export interface PerfRun {
   readonly table: PerformanceTable;
 }
 
-/** How a `perf` run ended when it did not complete: the signal, and the runs it never started. */
-export interface PerfInterruption {
-  readonly signal: InterruptSignal;
+/**
+ * Why a `perf` run ended before all its trials ran: a signal (Ctrl-C, SIGTERM), or a failure of
+ * the infrastructure (`ERR_CLUSTER`: Redis or the engines gone), with its code and message.
+ */
+export type PerfInterruption = { readonly signal: InterruptSignal } | { readonly error: { readonly code: string; readonly message: string } };
+
+function why(i: PerfInterruption): string {
+  return 'signal' in i ? `interrupted by ${i.signal}` : `the run failed (${i.error.code})`;
 }
 
 /**
  * The `--out` document of `qinfer-rx perf` (JSON, format `qinfer-rx/perf@1`): the settings, and
  * per particle count its label and table (`performanceTableToJSON`). `complete` says whether
  * every trial ran. An interrupted run (Ctrl-C, SIGTERM) still writes every trial that finished:
- * `complete: false`, `interrupted: { signal, missing }` (how many trials are missing) and, per
+ * `complete: false`, `interrupted: { signal, missing }` (how many trials are missing; `error:
+ * { code, message }` instead of `signal` when Redis or the engines failed) and, per
  * run, `missingTrials` —
  * the trials that never ran (masked, with no failure), so that nothing reads a partial table as
  * a whole one.
@@ -36,7 +42,7 @@ export function perfDocument(settings: Record<string, unknown>, runs: readonly P
     format: 'qinfer-rx/perf@1',
     settings,
     complete: interrupted === undefined && missing === 0,
-    ...(interrupted === undefined ? {} : { interrupted: { signal: interrupted.signal, missing } }),
+    ...(interrupted === undefined ? {} : { interrupted: { ...interrupted, missing } }),
     runs: runs.map((r) => ({ label: r.label, nParticles: r.nParticles, complete: r.table.missing.length === 0, missingTrials: r.table.missing, table: performanceTableToJSON(r.table) })),
   };
 }
@@ -54,7 +60,7 @@ export function perfDocument(settings: Record<string, unknown>, runs: readonly P
  */
 export function writePerfTable(path: string, settings: Record<string, unknown>, runs: readonly PerfRun[], interrupted?: PerfInterruption): void {
   if (extname(path).toLowerCase() === '.csv') {
-    const missing = interrupted === undefined ? 'missing' : `missing: interrupted by ${interrupted.signal} before this trial finished`;
+    const missing = interrupted === undefined ? 'missing' : `missing: ${why(interrupted)} before this trial finished`;
     writeFileAtomic(path, runs.map((r, i) => performanceTableToCSV(r.table, { prefix: { particles: r.nParticles }, header: i === 0, missing })).join(''), '--out');
   } else {
     writeFileAtomic(path, JSON.stringify(perfDocument(settings, runs, interrupted)) + '\n', '--out');

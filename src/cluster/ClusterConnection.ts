@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, Redis } from './clusterPeers.js';
 import type { RedisOptions } from 'ioredis';
 import { QinferError, isQinferError } from '../errors/QinferError.js';
-import { LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKeyPattern, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
+import { hostname } from 'node:os';
+import { ClientHeartbeat } from './clientHeartbeat.js';
+import { CLIENT_GONE, LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKeyPattern, jobName, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
 import { parseEngineError } from './engineError.js';
 import { jsonSize, payloadError } from '../boundary/payloadGuards.js';
+import { isAuthError } from './redisCheck.js';
 import { describeRedis } from './redisOptions.js';
 
 /** Tuning of a {@link ClusterConnection} (all times in ms). */
@@ -17,6 +20,8 @@ export interface ClusterConnectionOptions {
   readonly maxResubmits: number;
   readonly maxPayloadBytes: number;
   readonly eventsMaxLen: number;
+  /** Time-to-live of this client's heartbeat key: engines skip its jobs once it expired. */
+  readonly clientTtl: number;
 }
 
 /** Per-job options of {@link ClusterConnection.submit}. */
@@ -52,7 +57,12 @@ const SERVICES: readonly EngineService[] = ['trials', 'likelihood'];
  *   `ERR_CLUSTER`; when it comes back sooner, jobs it lost (a restarted Redis) are resubmitted;
  * - every `reconcileInterval` the jobs still outstanding are looked up (a lost event, a lost
  *   job), and when no engine serving a queue has announced itself for `engineTimeout`, its
- *   jobs fail with `ERR_CLUSTER`.
+ *   jobs fail with `ERR_CLUSTER`;
+ * - a job this client gives up on (aborted, failed with `ERR_CLUSTER`, or outstanding at
+ *   `close()`) is removed from Redis — at once, or when Redis is back — and a heartbeat key
+ *   with a time-to-live (`clientTtl`) tells engines that the client is alive: the jobs of a
+ *   client that died without removing them are skipped by the engines (and an alive client
+ *   whose job was skipped — its key expired during an outage — resubmits it).
  * Used through `clusterBackend`; exported for tools that submit their own jobs.
  */
 export class ClusterConnection {
@@ -75,16 +85,35 @@ export class ClusterConnection {
   private reconciling = false;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private readonly heartbeat: ClientHeartbeat;
+  private readonly heartbeatReady: Promise<void>;
+  /** Jobs given up on while Redis was away: removed when it is back. */
+  private readonly orphans = new Map<string, EngineService>();
+  private readonly removals = new Set<Promise<unknown>>();
+  /** `queue.add` calls not answered yet: `close()` waits for them, so that no job lands after it. */
+  private readonly adds = new Set<Promise<unknown>>();
+  /** Set once Redis rejected this client's credentials: everything fails with it from then on. */
+  private fatal: QinferError | undefined;
+  private readonly fatalSeen: Promise<never>;
+  private onFatal: (e: QinferError) => void = () => {};
 
   constructor(redisOpts: RedisOptions, opts: ClusterConnectionOptions) {
     this.opts = opts;
     this.description = describeRedis(redisOpts);
     const retryStrategy = (times: number): number => Math.min(100 * 2 ** Math.min(times, 4), 1_000);
     this.redis = new Redis({ ...redisOpts, maxRetriesPerRequest: null, enableOfflineQueue: true, retryStrategy });
-    this.redis.on('error', () => {}); // reported through the watchdog, not as unhandled events
+    this.fatalSeen = new Promise<never>((_, reject) => (this.onFatal = reject));
+    this.fatalSeen.catch(() => {});
+    // Errors are reported through the watchdog, not as unhandled events — except rejected
+    // credentials, which no retry can fix: they fail everything at once.
+    this.redis.on('error', (e: Error) => {
+      if (isAuthError(e)) this.failAuth(e);
+    });
     this.redis.on('close', () => this.markDown());
     this.redis.on('ready', () => void this.markUp());
     this.armDownTimer();
+    this.heartbeat = new ClientHeartbeat(this.redis, opts.prefix, this.clientId, opts.clientTtl, { host: hostname(), pid: process.pid, startedAt: Date.now() });
+    this.heartbeatReady = this.heartbeat.start();
     for (const s of SERVICES) {
       const q = new Queue(s === 'trials' ? TRIAL_QUEUE : LIKELIHOOD_QUEUE, {
         connection: this.redis,
@@ -98,6 +127,13 @@ export class ClusterConnection {
     this.ready.catch(() => {});
     this.reconcileTimer = setInterval(() => void this.reconcile(false), opts.reconcileInterval);
     this.reconcileTimer.unref();
+  }
+
+  private failAuth(e: Error): void {
+    if (this.fatal !== undefined || this.closed) return;
+    this.fatal = new QinferError('ERR_CLUSTER', `authentication failed at ${this.description}: ${e.message} (check the password or ACL user)`, { details: { auth: true } });
+    this.onFatal(this.fatal);
+    this.failAll(() => this.fatal!);
   }
 
   /** Reads every queue's events from now on (the stream id is taken from Redis' own clock). */
@@ -116,7 +152,7 @@ export class ClusterConnection {
       ev.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, undefined, returnvalue));
       ev.on('failed', ({ jobId, failedReason }) => {
         const p = this.pending.get(jobId);
-        if (p !== undefined) this.settle(jobId, parseEngineError(failedReason, { ...p.details, jobId }));
+        if (p !== undefined) this.failed(p, failedReason);
       });
       this.events.set(s, ev);
     }
@@ -131,6 +167,7 @@ export class ClusterConnection {
   submit(service: EngineService, data: unknown, options: SubmitOptions = {}): Promise<unknown> {
     const details = options.details ?? {};
     if (this.closed) return Promise.reject(new QinferError('ERR_CLOSED', 'cluster backend used after close()', { details }));
+    if (this.fatal !== undefined) return Promise.reject(this.fatal);
     if (options.signal?.aborted) return Promise.reject(new QinferError('ERR_ABORTED', 'cluster job aborted', { cause: options.signal.reason, details }));
     if (jsonSize(data, this.opts.maxPayloadBytes) > this.opts.maxPayloadBytes) {
       return Promise.reject(payloadError(`job payload larger than ${this.opts.maxPayloadBytes} bytes`, { ...details, limit: this.opts.maxPayloadBytes }));
@@ -143,7 +180,7 @@ export class ClusterConnection {
           const w = this.waiting.get(service)!;
           const i = w.indexOf(p);
           if (i >= 0) w.splice(i, 1);
-          if (p.sent) this.queues.get(service)!.remove(id).catch(() => {});
+          this.discard(p);
           this.finish(p, new QinferError('ERR_ABORTED', 'cluster job aborted', { cause: options.signal!.reason, details: { ...details, jobId: id } }));
         };
         options.signal.addEventListener('abort', p.onAbort, { once: true });
@@ -159,17 +196,57 @@ export class ClusterConnection {
       this.outstanding.set(p.service, this.outstanding.get(p.service)! + 1);
       this.pending.set(p.id, p);
     }
-    this.queues
-      .get(p.service)!
-      .add(p.service, p.data, { jobId: p.id, attempts: 1, removeOnComplete: true, removeOnFail: { age: 86_400, count: 1_000 } })
+    // The heartbeat key first: an engine must never see a job of a client it cannot see.
+    const add = this.heartbeatReady
+      .then(() => this.queues.get(p.service)!.add(jobName(p.service, this.clientId), p.data, { jobId: p.id, attempts: 1, removeOnComplete: true, removeOnFail: { age: 86_400, count: 1_000 } }))
       .then(
         () => {
-          if (p.settled) this.queues.get(p.service)!.remove(p.id).catch(() => {});
+          if (p.settled) this.discard(p); // given up on while it was being added
         },
         (e: unknown) => {
           if (!p.settled) this.finish(p, new QinferError('ERR_CLUSTER', `could not submit a job to ${this.description}: ${(e as Error).message}`, { cause: e, details: p.details }));
         },
       );
+    this.adds.add(add);
+    void add.finally(() => this.adds.delete(add));
+  }
+
+  /**
+   * A job failed on an engine: its error settles it — unless the engine skipped it because this
+   * client's heartbeat had expired (an outage longer than `clientTtl`): this client is alive, so
+   * it renews its heartbeat and sends the job again (the failed copy removed first: BullMQ would
+   * keep an id it already holds).
+   */
+  private failed(p: Pending, reason: string | undefined): void {
+    if (p.settled) return;
+    const e = parseEngineError(reason, { ...p.details, jobId: p.id });
+    if (!(e.code === 'ERR_ABORTED' && e.message.startsWith(CLIENT_GONE) && !this.closed)) return this.finish(p, e);
+    void this.heartbeat
+      .beat()
+      .then(() => this.queues.get(p.service)!.remove(p.id))
+      .catch(() => {})
+      .then(() => {
+        if (!p.settled) this.resubmit(p, 'skipped by an engine (its heartbeat had expired)');
+      });
+  }
+
+  /** Sends a job again (a lost job, a skipped one), failing it with `ERR_CLUSTER` past `maxResubmits`. */
+  private resubmit(p: Pending, why: string): void {
+    if (++p.resubmits > this.opts.maxResubmits) {
+      this.finish(p, new QinferError('ERR_CLUSTER', `job ${p.id} was ${why} ${p.resubmits} times`, { details: { ...p.details, jobId: p.id } }));
+    } else this.send(p);
+  }
+
+  /** Removes a job this client gave up on from Redis: now, or when Redis is back. */
+  private discard(p: Pending): void {
+    if (!p.sent) return;
+    if (this.downSince !== undefined) {
+      this.orphans.set(p.id, p.service);
+      return;
+    }
+    const r = this.queues.get(p.service)!.remove(p.id).catch(() => {});
+    this.removals.add(r);
+    void r.finally(() => this.removals.delete(r));
   }
 
   private settle(jobId: string, error: unknown, value?: unknown): void {
@@ -190,13 +267,17 @@ export class ClusterConnection {
     else p.resolve(value);
   }
 
-  /** Fails every job of `services` (sent or waiting) with `error(p)`. */
+  /** Fails every job of `services` (sent or waiting) with `error(p)`, removing the sent ones from Redis. */
   private failAll(error: (p: Pending) => QinferError, services: readonly EngineService[] = SERVICES): void {
     for (const s of services) {
       const w = this.waiting.get(s)!.splice(0);
       for (const p of w) this.finish(p, error(p));
     }
-    for (const p of [...this.pending.values()]) if (services.includes(p.service)) this.finish(p, error(p));
+    for (const p of [...this.pending.values()]) {
+      if (!services.includes(p.service)) continue;
+      this.finish(p, error(p));
+      this.discard(p);
+    }
   }
 
   private armDownTimer(): void {
@@ -219,6 +300,13 @@ export class ClusterConnection {
   private async markUp(): Promise<void> {
     this.downSince = undefined;
     clearTimeout(this.downTimer);
+    await this.heartbeat.beat(); // before anything is resubmitted: engines must see this client alive
+    for (const [id, service] of [...this.orphans]) {
+      this.orphans.delete(id);
+      const r = this.queues.get(service)!.remove(id).catch(() => {});
+      this.removals.add(r);
+      void r.finally(() => this.removals.delete(r));
+    }
     try {
       const info = await this.redis.info('server');
       const runId = /run_id:(\w+)/.exec(info)?.[1];
@@ -262,15 +350,13 @@ export class ClusterConnection {
         if (st !== 'unknown') {
           p.missing = 0;
           if (st === 'failed') {
-            void this.queues.get(p.service)!.getJob(p.id).then((j) => j && this.finish(p, parseEngineError(j.failedReason, { ...p.details, jobId: p.id })));
+            void this.queues.get(p.service)!.getJob(p.id).then((j) => j && this.failed(p, j.failedReason));
           }
           return;
         }
         if (!redisRestarted && ++p.missing < 2) return;
         p.missing = 0;
-        if (++p.resubmits > this.opts.maxResubmits) {
-          this.finish(p, new QinferError('ERR_CLUSTER', `job ${p.id} was lost ${p.resubmits} times`, { details: { ...p.details, jobId: p.id } }));
-        } else this.send(p);
+        this.resubmit(p, 'lost');
       });
     } catch {
       // Redis went away in the middle: the watchdog handles it
@@ -289,7 +375,14 @@ export class ClusterConnection {
       t = setTimeout(() => rej(new QinferError('ERR_CLUSTER', `Redis at ${this.description} did not answer within ${this.opts.redisTimeout} ms`)), this.opts.redisTimeout);
     });
     try {
-      return await Promise.race([this.scanEngines(), timeout]);
+      return await Promise.race([this.scanEngines(), timeout, this.fatalSeen]);
+    } catch (e) {
+      if (isQinferError(e)) throw e;
+      if (isAuthError(e)) {
+        this.failAuth(e as Error);
+        throw this.fatal!;
+      }
+      throw new QinferError('ERR_CLUSTER', `Redis at ${this.description} failed to list the engines: ${(e as Error).message}`, { cause: e });
     } finally {
       clearTimeout(t);
     }
@@ -323,7 +416,7 @@ export class ClusterConnection {
       t = setTimeout(() => rej(new QinferError('ERR_CLUSTER', `Redis at ${this.description} unreachable for ${this.opts.redisTimeout} ms`)), this.opts.redisTimeout);
     });
     try {
-      await Promise.race([this.ready, timeout]);
+      await Promise.race([this.ready, timeout, this.fatalSeen]);
     } catch (e) {
       throw isQinferError(e) ? e : new QinferError('ERR_CLUSTER', `cannot reach Redis at ${this.description}: ${(e as Error).message}`, { cause: e });
     } finally {
@@ -333,8 +426,8 @@ export class ClusterConnection {
 
   /**
    * Fails what is still outstanding with `ERR_CLOSED`, removes this client's waiting jobs from
-   * Redis (best effort) and closes every connection, within a few seconds even when Redis is
-   * gone. Idempotent.
+   * Redis (best effort; with those given up on earlier), deletes its heartbeat key and closes
+   * every connection, within a few seconds even when Redis is gone. Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -344,7 +437,12 @@ export class ClusterConnection {
       clearInterval(this.reconcileTimer);
       clearTimeout(this.downTimer);
       const bounded = (p: Promise<unknown>, ms: number): Promise<unknown> => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
-      if (this.downSince === undefined) await bounded(Promise.all(sent.map((p) => this.queues.get(p.service)!.remove(p.id).catch(() => {}))), 2_000);
+      if (this.downSince === undefined) {
+        await bounded(Promise.all([...this.adds]), 2_000); // then every job this client added is known, and removable
+        const orphans = [...this.orphans].map(([id, service]) => this.queues.get(service)!.remove(id).catch(() => {}));
+        await bounded(Promise.all([...sent.map((p) => this.queues.get(p.service)!.remove(p.id).catch(() => {})), ...orphans, ...this.removals]), 2_000);
+      }
+      await this.heartbeat.stop();
       await bounded(Promise.all([...this.events.values()].map((e) => e.close())), 2_000);
       await bounded(Promise.all([...this.queues.values()].map((q) => q.close())), 2_000);
       for (const e of this.events.values()) await e.disconnect().catch(() => {});

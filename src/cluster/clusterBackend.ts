@@ -6,6 +6,7 @@ import type { TrialApply, TrialResult, TrialSpec } from '../perf/TrialSpec.js';
 import { decodeChunkResult, encodeChunkJob, encodeSharedChunkParts } from '../boundary/chunkWire.js';
 import { ClusterConnection } from './ClusterConnection.js';
 import { DEFAULT_QUEUE_PREFIX, type EngineAnnouncement } from './clusterKeys.js';
+import { securityWarning } from './redisCheck.js';
 import { redisOptions, type RedisConnectionLike } from './redisOptions.js';
 import { decodeTrialResult, encodeTrialJob, MAX_TRIAL_PAYLOAD_BYTES } from '../boundary/trialWire.js';
 
@@ -29,6 +30,17 @@ export interface ClusterBackendOptions {
   maxPayloadBytes?: number;
   /** Length kept of each queue's event stream (default 1 000; results ride in events). */
   eventsMaxLen?: number;
+  /**
+   * Time-to-live of this client's heartbeat key, ms (default 30 000; refreshed every third of
+   * it): once a client is gone that long (killed, its machine lost), engines skip the jobs it
+   * left in Redis instead of running them for nobody.
+   */
+  clientTtl?: number;
+  /**
+   * Receives the warning about a connection to another machine without a password or TLS
+   * (default: `process.emitWarning`, printed once on stderr).
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** A cluster of engines seen from the client. */
@@ -75,7 +87,10 @@ function ms(v: number | undefined, dflt: number, what: string): number {
  * Faults: a trial whose engine dies is re-run by another engine (the engines' stalled-job
  * detection); a trial that throws rejects with the engine's error and code; Redis unreachable
  * for `redisTimeout` rejects outstanding work with `ERR_CLUSTER` (sooner reconnection resumes,
- * resubmitting jobs a restarted Redis lost); nothing ever waits forever.
+ * resubmitting jobs a restarted Redis lost); rejected credentials fail everything at once with
+ * `ERR_CLUSTER` (`details.auth`); nothing ever waits forever. Nothing is left
+ * behind: jobs this client gives up on (aborted, failed, outstanding at `close()`) are removed
+ * from Redis, and engines skip the jobs of a client whose heartbeat (`clientTtl`) expired.
  *
  * @example
  * ```ts
@@ -88,7 +103,10 @@ function ms(v: number | undefined, dflt: number, what: string): number {
  * ```
  */
 export function clusterBackend(options: ClusterBackendOptions): ClusterBackend {
-  const conn = new ClusterConnection(redisOptions(options.connection), {
+  const redis = redisOptions(options.connection);
+  const warning = securityWarning(redis);
+  if (warning !== undefined) (options.onWarning ?? ((m: string) => process.emitWarning(m, 'QinferSecurityWarning')))(warning);
+  const conn = new ClusterConnection(redis, {
     prefix: options.queuePrefix ?? DEFAULT_QUEUE_PREFIX,
     maxOutstanding: count(options.maxOutstanding, 256, 'maxOutstanding'),
     redisTimeout: ms(options.redisTimeout, 15_000, 'redisTimeout'),
@@ -97,6 +115,7 @@ export function clusterBackend(options: ClusterBackendOptions): ClusterBackend {
     maxResubmits: count(options.maxResubmits, 3, 'maxResubmits'),
     maxPayloadBytes: count(options.maxPayloadBytes, 64 << 20, 'maxPayloadBytes'),
     eventsMaxLen: count(options.eventsMaxLen, 1_000, 'eventsMaxLen'),
+    clientTtl: ms(options.clientTtl, 30_000, 'clientTtl'),
   });
   const name = `cluster:${conn.description}`;
 

@@ -4,12 +4,15 @@ import type { Job } from 'bullmq';
 import { resolveModelModules } from '../boundary/modelModules.js';
 import { jsonSize, payloadError } from '../boundary/payloadGuards.js';
 import { MAX_TRIAL_PAYLOAD_BYTES } from '../boundary/trialWire.js';
-import { QinferArgumentError, isQinferError } from '../errors/QinferError.js';
+import { QinferArgumentError, QinferError, isQinferError } from '../errors/QinferError.js';
 import { createPool } from '../pool/createPool.js';
-import { Worker as BullWorker, Redis, UnrecoverableError, WaitingError } from './clusterPeers.js';
-import { DEFAULT_QUEUE_PREFIX, LIKELIHOOD_QUEUE, TRIAL_QUEUE, engineKey, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
+import { clientAlive } from './clientHeartbeat.js';
+import { Redis, UnrecoverableError, WaitingError } from './clusterPeers.js';
+import { CLIENT_GONE, DEFAULT_QUEUE_PREFIX, LIKELIHOOD_QUEUE, TRIAL_QUEUE, clientOfJob, engineKey, type EngineAnnouncement, type EngineService } from './clusterKeys.js';
 import { formatEngineError } from './engineError.js';
-import { redisOptions, type RedisConnectionLike } from './redisOptions.js';
+import { RawDataWorker, rawJobData } from './rawDataWorker.js';
+import { checkRedis, isAuthError, securityWarning } from './redisCheck.js';
+import { describeRedis, redisOptions, type RedisConnectionLike } from './redisOptions.js';
 
 /** Something an engine reports (for logs and tests). */
 export type EngineEvent =
@@ -18,6 +21,9 @@ export type EngineEvent =
   | { event: 'done'; kind: EngineService; jobId: string; ms: number }
   | { event: 'failed'; kind: EngineService; jobId: string; reason: string }
   | { event: 'handed-back'; kind: EngineService; jobId: string }
+  | { event: 'skipped'; kind: EngineService; jobId: string; reason: string }
+  | { event: 'warning'; message: string }
+  | { event: 'fatal'; message: string }
   | { event: 'stopping' }
   | { event: 'stopped' }
   | { event: 'error'; message: string };
@@ -48,8 +54,20 @@ export interface EngineOptions {
   shutdownTimeout?: number;
   /** Largest job payload accepted, bytes (default 64 MiB; trial jobs at most 1 MiB). */
   maxPayloadBytes?: number;
-  /** Largest likelihood-chunk result produced, bytes (default 256 MiB). */
+  /** Largest result of one job, bytes (default 64 MiB: results travel through Redis); larger jobs fail with `ERR_PAYLOAD` before they run. */
   maxResultBytes?: number;
+  /**
+   * Memory one job may take, bytes (default 2 GiB): a trial estimated above it (particles ×
+   * parameters, records, `estimateTrialBytes`) or a chunk whose particles and result (particles ×
+   * outcomes × experiments) exceed it fails with `ERR_PAYLOAD` before it runs.
+   */
+  maxJobMemory?: number;
+  /**
+   * Connection attempts before the engine gives up at start (default 10; an authentication error
+   * gives up at once), and authentication errors in a row while serving before it stops
+   * ({@link Engine.failed}): a wrong password ends the engine, non-zero, instead of retrying forever.
+   */
+  connectTries?: number;
   /** Heartbeat period of the engine's announcement key, ms (default 2 000). */
   heartbeatInterval?: number;
   /** Receives engine events (default: none). */
@@ -66,6 +84,11 @@ export interface Engine {
    * Idempotent.
    */
   stop(): Promise<void>;
+  /**
+   * Resolves with an `ERR_CLUSTER` error if the engine gives up while serving (Redis rejects its
+   * credentials `connectTries` times in a row), after stopping it; never rejects.
+   */
+  readonly failed: Promise<QinferError>;
 }
 
 function positive(v: number | undefined, dflt: number, what: string, integer = true): number {
@@ -102,11 +125,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const maxStalledCount = positive(options.maxStalledCount, 2, 'maxStalledCount');
   const shutdownTimeout = positive(options.shutdownTimeout, 30_000, 'shutdownTimeout');
   const maxPayloadBytes = positive(options.maxPayloadBytes, 64 << 20, 'maxPayloadBytes');
-  const maxResultBytes = positive(options.maxResultBytes, 256 << 20, 'maxResultBytes');
+  const maxResultBytes = positive(options.maxResultBytes, 64 << 20, 'maxResultBytes');
+  const maxJobMemory = positive(options.maxJobMemory, 2 ** 31, 'maxJobMemory');
+  const connectTries = positive(options.connectTries, 10, 'connectTries');
   const heartbeatInterval = positive(options.heartbeatInterval, 2_000, 'heartbeatInterval');
   const models = resolveModelModules(options.models ?? []);
   const emit = options.onEvent ?? (() => {});
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  const warning = securityWarning(conn);
+  if (warning !== undefined) emit({ event: 'warning', message: warning });
+  // Wrong credentials or an unreachable server end the start here, non-zero, after a bounded number of tries.
+  await checkRedis(conn, connectTries);
 
   const pool = createPool({ engines: concurrency, modules: models, name: `engine ${id}` });
   // Load the model modules once now, so that a bad module fails the start, not the first job.
@@ -128,9 +158,18 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const processor = (kind: EngineService) => async (job: Job, token?: string): Promise<unknown> => {
     const jobId = job.id ?? '?';
     const limit = kind === 'trials' ? Math.min(maxPayloadBytes, MAX_TRIAL_PAYLOAD_BYTES) : maxPayloadBytes;
-    if (jsonSize(job.data, limit) > limit) {
+    // The size first, in O(1) on the JSON text: nothing large is ever parsed on this thread.
+    const raw = rawJobData(job);
+    const size = raw !== undefined ? raw.length : jsonSize(job.data, limit);
+    if (size > limit) {
       const reason = formatEngineError(payloadError(`job payload larger than ${limit} bytes or nested too deeply`, { limit }), id);
       emit({ event: 'failed', kind, jobId, reason });
+      throw new UnrecoverableError(reason);
+    }
+    const client = clientOfJob(job.name);
+    if (client !== undefined && !(await clientAlive(announce, prefix, client))) {
+      const reason = formatEngineError(new QinferError('ERR_ABORTED', `${CLIENT_GONE}: the client ${client} of this job stopped its heartbeat; skipped`), id);
+      emit({ event: 'skipped', kind, jobId, reason: CLIENT_GONE });
       throw new UnrecoverableError(reason);
     }
     const entry: InFlight = { job, token, abort: new AbortController(), handBack: false };
@@ -138,7 +177,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     emit({ event: 'start', kind, jobId });
     const t0 = performance.now();
     try {
-      const value = await pool.runJob(kind, job.data, { signal: entry.abort.signal, maxResultBytes });
+      const value = await pool.runJob(kind, raw ?? job.data, { signal: entry.abort.signal, maxResultBytes, maxJobBytes: maxJobMemory });
       emit({ event: 'done', kind, jobId, ms: performance.now() - t0 });
       return value;
     } catch (e) {
@@ -168,39 +207,63 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     runRetryDelay: 1_000,
     name: id,
   };
+  const announce = new Redis({ ...conn, maxRetriesPerRequest: 1, lazyConnect: false });
+  // Credentials rejected `connectTries` times in a row while serving: the engine stops and reports it.
+  let authErrors = 0;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let giveUp: (e: QinferError) => void = () => {};
+  const failed = new Promise<QinferError>((res) => (giveUp = res));
+  const onRedisError = (e: Error): void => {
+    if (!isAuthError(e)) return;
+    if (++authErrors === connectTries) {
+      const err = new QinferError('ERR_CLUSTER', `authentication failed at ${describeRedis(conn)} ${authErrors} times in a row: ${e.message}`, { details: { auth: true } });
+      emit({ event: 'fatal', message: err.message });
+      void stop(true).then(() => giveUp(err));
+    }
+  };
+  announce.on('error', onRedisError);
+  announce.on('ready', () => (authErrors = 0));
   const workers = serve.map((s) => {
-    const w = new BullWorker(s === 'trials' ? TRIAL_QUEUE : LIKELIHOOD_QUEUE, processor(s), workerOptions);
-    w.on('error', (e) => emit({ event: 'error', message: e.message }));
+    const limit = s === 'trials' ? Math.min(maxPayloadBytes, MAX_TRIAL_PAYLOAD_BYTES) : maxPayloadBytes;
+    const w = new RawDataWorker(s === 'trials' ? TRIAL_QUEUE : LIKELIHOOD_QUEUE, processor(s), workerOptions, {
+      limit,
+      reason: (_jobId, bytes) => formatEngineError(payloadError(`job payload larger than ${limit} bytes (${bytes} bytes)`, { limit }), id),
+      onRejected: (jobId, reason) => emit({ event: 'failed', kind: s, jobId, reason }),
+    });
+    w.on('error', (e) => {
+      emit({ event: 'error', message: e.message });
+      onRedisError(e);
+    });
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
 
-  const announce = new Redis({ ...conn, maxRetriesPerRequest: 1, lazyConnect: false });
-  announce.on('error', () => {});
   const announcement: EngineAnnouncement = { id, concurrency, serve, models, startedAt: Date.now() };
   const key = engineKey(prefix, id);
   const beat = (): void => {
     announce.set(key, JSON.stringify(announcement), 'PX', heartbeatInterval * 3).catch(() => {});
   };
   beat();
-  const heartbeat = setInterval(beat, heartbeatInterval);
+  heartbeat = setInterval(beat, heartbeatInterval);
   heartbeat.unref();
   emit({ event: 'ready', id, concurrency, serve });
 
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
+  /** Stops the engine; `now` (Redis refuses it: nothing can be handed back or finished) skips the grace period. */
+  function stop(now = false): Promise<void> {
     stopping ??= (async () => {
       emit({ event: 'stopping' });
       clearInterval(heartbeat);
+      const grace = now ? 0 : shutdownTimeout;
       const handBack = setTimeout(() => {
         for (const f of inFlight.values()) {
           f.handBack = true;
           f.abort.abort();
         }
-      }, shutdownTimeout);
+      }, grace);
       // Past the hand-back, give Redis a few seconds; then drop the connections regardless.
-      const hard = new Promise<void>((res) => setTimeout(res, shutdownTimeout + 5_000).unref());
-      const graceful = Promise.all(workers.map((w) => w.close())).then(() => undefined);
+      const hard = new Promise<void>((res) => setTimeout(res, grace + (now ? 500 : 5_000)).unref());
+      const graceful = Promise.all(workers.map((w) => w.close(now))).then(() => undefined);
       await Promise.race([graceful, hard]);
       clearTimeout(handBack);
       await Promise.race([announce.del(key).then(() => announce.quit()).catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]);
@@ -210,6 +273,6 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
       emit({ event: 'stopped' });
     })();
     return stopping;
-  };
-  return { id, concurrency, stop };
+  }
+  return { id, concurrency, stop: () => stop(), failed };
 }

@@ -33,6 +33,27 @@ export interface PerfRunOptions {
   registry?: Registry;
 }
 
+/** Codes of failures of the machinery rather than of a trial: Redis or the engines gone (`ERR_CLUSTER`), a backend closed under the run (`ERR_CLOSED`). */
+const INFRASTRUCTURE_CODES: ReadonlySet<string> = new Set(['ERR_CLUSTER', 'ERR_CLOSED']);
+
+/**
+ * True when `error` is a failure of the infrastructure a trial ran on — Redis unreachable or
+ * restarted beyond recovery, no engine serving the queue, a job lost too often (`ERR_CLUSTER`),
+ * the backend closed under the run (`ERR_CLOSED`) — rather than of the trial itself. Such a
+ * failure says nothing about the estimator, so `perfTestMultiple` never masks it as a failed
+ * trial, not even with `allowFailures`: the whole test fails with it.
+ *
+ * @example
+ * ```ts
+ * isInfrastructureFailure(new QinferError('ERR_CLUSTER', 'Redis unreachable')); // true
+ * isInfrastructureFailure(new QinferError('ERR_ZERO_WEIGHTS', '…'));            // false: the trial's own failure
+ * ```
+ */
+export function isInfrastructureFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && INFRASTRUCTURE_CODES.has(code) && error instanceof Error;
+}
+
 function now(): number {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   return perf !== undefined ? perf.now() : Date.now();
@@ -51,7 +72,11 @@ function now(): number {
  * Failures: without `allowFailures` the first failed trial errors the stream with
  * `QinferError('ERR_TRIAL_FAILED', { details: { index, seed }, cause })` and the trials in
  * flight are cancelled (their signals abort); with it the failure is emitted as a
- * `TrialFailure` value. Unsubscribing aborts every trial in flight and starts no more.
+ * `TrialFailure` value. A failure of the infrastructure (`ERR_CLUSTER`, `ERR_CLOSED`: see
+ * {@link isInfrastructureFailure}) is never a trial's: it errors the stream with the same code
+ * and message (details: the trial's index and seed; cause: the original), with or without
+ * `allowFailures`. Unsubscribing
+ * aborts every trial in flight and starts no more.
  *
  * @example
  * ```ts
@@ -125,6 +150,11 @@ export function perfTestMultiple(nTrials: number, options: PerfTestOptions, run:
             (error: unknown) => {
               settled = true;
               if (inner.closed) return;
+              if (isInfrastructureFailure(error)) {
+                const e = error as QinferError;
+                inner.error(new QinferError(e.code, e.message, { cause: e, details: { ...e.details, index: k, seed: spec.seed } }));
+                return;
+              }
               failed += 1;
               if (allowFailures) {
                 inner.next({ failed: true, index: k, seed: spec.seed, error });

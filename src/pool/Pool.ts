@@ -219,7 +219,8 @@ export class Pool implements EngineView {
   }
 
   /**
-   * Runs one cluster job as it came from Redis inside one worker: the worker validates it
+   * Runs one cluster job as it came from Redis (its JSON text, or parsed data) inside one
+   * worker: the worker parses it, checks it against `maxJobBytes` / `maxResultBytes` and validates it
    * against its registry (`parseTrialJob` / `parseChunkJob`, sizes first), runs it and returns
    * the encoded result (the job's return value). Failures reject like {@link runTrial}: the job's
    * own error rebuilt with its class and code, `ERR_WORKER_CRASHED` when the worker died,
@@ -230,8 +231,8 @@ export class Pool implements EngineView {
    * const value = await pool.runJob('trials', job.data, { maxResultBytes: 256 << 20 });
    * ```
    */
-  runJob(service: JobService, data: unknown, options: { signal?: AbortSignal; maxResultBytes?: number } = {}): Promise<unknown> {
-    const task = { kind: 'job' as const, service, data, maxResultBytes: options.maxResultBytes ?? 256 << 20 };
+  runJob(service: JobService, data: unknown, options: { signal?: AbortSignal; maxResultBytes?: number; maxJobBytes?: number } = {}): Promise<unknown> {
+    const task = { kind: 'job' as const, service, data, maxResultBytes: options.maxResultBytes ?? 256 << 20, ...(options.maxJobBytes === undefined ? {} : { maxJobBytes: options.maxJobBytes }) };
     return this.runWhole(task, { service }, options.signal).then((reply) => {
       this.counters.jobs++;
       return reply.value;

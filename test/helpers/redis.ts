@@ -104,9 +104,10 @@ async function waitGone(pid: number, timeoutMs: number): Promise<void> {
 /**
  * A Redis for a test suite: the shared `REDIS_URL` server unless `own` is asked for or there is
  * none; else a private one (`--daemonize yes --pidfile …`, no persistence, 127.0.0.1, a free
- * port) started from the binary.
+ * port) started from the binary — with `--requirepass password` when one is given (its `url`
+ * then has no password: tests add the right or a wrong one).
  */
-export async function startTestRedis(own = false, av: RedisAvailability = redisAvailability()): Promise<TestRedis> {
+export async function startTestRedis(own = false, av: RedisAvailability = redisAvailability(), password?: string): Promise<TestRedis> {
   if ((av.url !== undefined && !own) || av.binary === undefined) {
     if (av.url === undefined) throw new Error(av.reason);
     const url = av.url;
@@ -126,9 +127,10 @@ export async function startTestRedis(own = false, av: RedisAvailability = redisA
     const r = spawnSync(binary, [
       '--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', pidfile,
       '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log'),
+      ...(password === undefined ? [] : ['--requirepass', password]),
     ], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`redis-server failed: ${r.stderr || r.stdout}`);
-    await ping(url, 10_000);
+    await ping(password === undefined ? url : `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`, 10_000);
   };
   const pid = (): number | undefined => {
     try {

@@ -7,8 +7,8 @@ import type { CliBackendFactory } from './CliBackend.js';
  * `qinfer-rx perf --backend cluster --backend-opt redis=redis://HOST:PORT` (the command also
  * accepts `--backend redis://HOST:PORT`): each trial is one job run by whichever engine
  * (`qinfer-rx engine`) is free. Options: `redis` (URL; default `$QINFER_REDIS_URL`), `prefix`,
- * `maxOutstanding` (an integer in [1, 1 000 000]), `redisTimeout` and `engineTimeout` (integer
- * ms in [1, 2³¹ − 1]). Trials in flight default to twice the engine threads alive at the start,
+ * `maxOutstanding` (an integer in [1, 1 000 000]), `redisTimeout`, `engineTimeout` and
+ * `clientTtl` (integer ms in [1, 2³¹ − 1]; see `clusterBackend`). Trials in flight default to twice the engine threads alive at the start,
  * so that a queued job is ready whenever a thread frees.
  *
  * @example
@@ -23,16 +23,18 @@ export const clusterCliBackend: CliBackendFactory = async ({ options, concurrenc
     maxOutstanding: { kind: 'integer', min: 1, max: 1_000_000 },
     redisTimeout: { kind: 'integer', min: 1, max: MAX_TIMEOUT_MS, what: `an integer number of ms in [1, ${MAX_TIMEOUT_MS}]` },
     engineTimeout: { kind: 'integer', min: 1, max: MAX_TIMEOUT_MS, what: `an integer number of ms in [1, ${MAX_TIMEOUT_MS}]` },
+    clientTtl: { kind: 'integer', min: 1, max: MAX_TIMEOUT_MS, what: `an integer number of ms in [1, ${MAX_TIMEOUT_MS}]` },
   });
   const url = o.redis ?? process.env['QINFER_REDIS_URL'];
   if (url === undefined || url === '') {
     throw new QinferArgumentError('ERR_ARGUMENT', 'the cluster backend needs --backend-opt redis=redis://HOST:PORT (or QINFER_REDIS_URL)');
   }
-  const c: ClusterBackendOptions = { connection: url };
+  const c: ClusterBackendOptions = { connection: url, onWarning: (m) => log(`warning: ${m}`) };
   if (o.prefix !== undefined) c.queuePrefix = o.prefix;
   if (o.maxOutstanding !== undefined) c.maxOutstanding = o.maxOutstanding;
   if (o.redisTimeout !== undefined) c.redisTimeout = o.redisTimeout;
   if (o.engineTimeout !== undefined) c.engineTimeout = o.engineTimeout;
+  if (o.clientTtl !== undefined) c.clientTtl = o.clientTtl;
   const cluster = clusterBackend(c);
   let threads = 0;
   try {
