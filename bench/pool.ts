@@ -18,23 +18,33 @@
  *    (the pool copies the particles in and the likelihoods out, every datum) against one with
  *    `allocate: sharedFloat64` (nothing copied), at 1e4, 1e5 and 1e6 particles, as ratios.
  *
+ * 5. Trials on the pool against their ceilings, interleaved: one trial at a time on a pool worker
+ *    (`pool.runTrial`, dispatch and result included) against the same trial on this thread; and
+ *    `perfTestMultiple` on `pool:N` (poolTrialApply, concurrency N) against N bare worker threads
+ *    (bench/trialThread.ts: no piscina, each thread runs its share of the same trials in a loop
+ *    and posts the results once) — trials/s and their ratio. The seed's trial by default
+ *    (SimplePrecession, 6000 particles, 200 ExpSparse experiments); BENCH_TRIAL=small for 1000 × 100.
+ *
  * `BENCH_SECTIONS=4 npx tsx bench/pool.ts` runs only the sections listed (comma-separated).
  *
  * Timings are medians of repeated calls after warm-up. The machine's core count and load are
  * printed first: on a shared or loaded machine efficiencies come out low.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { lastValueFrom, toArray } from 'rxjs';
 import {
-  CostlyModel, ExpParams, SMCUpdater, SimplePrecessionModel, UniformDistribution, builtInRegistry, likelihoodRequest, perfTestMultiple, serialApply, type Model,
+  CostlyModel, ExpParams, SMCUpdater, SimplePrecessionModel, UniformDistribution, builtInRegistry, deriveSeed, likelihoodRequest, perfTestMultiple, runTrial, serialApply, trialSpec,
+  type Model, type TrialResult, type TrialSpec,
 } from '../src/index.js';
+import { childExecArgv } from '../src/boundary/siblingModule.js';
 import { ParallelizedModel, createPool, poolBackend, poolTrialApply, sharedFloat64, type Pool } from '../src/pool/index.js';
 import { median, now, timeMedian } from './timing.js';
 
 const maxEngines = Number(process.argv[2] ?? availableParallelism());
 const time = timeMedian;
-const sections = (process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(',').map(Number);
+const sections = (process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5').split(',').map(Number);
 const section = (k: number): boolean => sections.includes(k);
 
 /**
@@ -290,6 +300,57 @@ if (section(4)) {
   }
   table(['particles', 'heap call', 'shared call', 'heap/shared', 'heap step', 'shared step', 'heap/shared', 'copied per heap call'], rows);
   console.log('   heap: the pool copies n particles into recycled shared memory and n likelihoods back per call; shared: allocate: sharedFloat64, no copy.');
+}
+
+// ---- 5. trials: one on a worker against one on this thread; pool:N against N bare threads ----
+if (section(5)) {
+  const small = process.env['BENCH_TRIAL'] === 'small';
+  const options = {
+    model: { name: 'SimplePrecessionModel' },
+    prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } },
+    heuristic: { name: 'ExpSparseHeuristic' },
+    nParticles: small ? 1000 : 6000,
+    nExp: small ? 100 : 200,
+  };
+  const registry = builtInRegistry();
+  const specs = (n: number, round: number): TrialSpec[] => Array.from({ length: n }, (_, k) => trialSpec(options, k, deriveSeed(100 + round, k)));
+  const rounds = Number(process.env['BENCH_ROUNDS'] ?? 7);
+  const single = small ? 40 : 6; // trials per round, one at a time
+  console.log(`\n5. trials (SimplePrecession, ${options.nParticles} particles, ${options.nExp} experiments, ExpSparse), ${rounds} interleaved rounds, medians`);
+  // (a) one trial at a time: this thread against a pool:1 worker (the dispatch, wake-up and result included).
+  const pool1 = pools.get(1)!;
+  for (const s of specs(2, 0)) (runTrial(s, registry), await pool1.runTrial(s));
+  const [mainMs = 0, workerMs = 0] = await timeInterleaved(
+    [
+      () => { for (const s of specs(single, 1)) runTrial(s, registry); },
+      async () => { for (const s of specs(single, 1)) await pool1.runTrial(s); },
+    ],
+    rounds, 1,
+  );
+  console.log(`   one at a time: ${fmt(mainMs / single, 2)} ms per trial on this thread, ${fmt(workerMs / single, 2)} ms on a pool:1 worker — worker / main ${fmt(workerMs / mainMs, 3)}`);
+  // (b) throughput: pool:N against N bare worker threads running the same trials.
+  const rows: string[][] = [];
+  const perThread = small ? 40 : 6;
+  const bareExecArgv = childExecArgv(true);
+  for (const n of engineCounts) {
+    const pool = pools.get(n)!, total = n * perThread;
+    const entry = fileURLToPath(new URL('./trialThread.cjs', import.meta.url));
+    const bare = Array.from({ length: n }, () => new Worker(entry, bareExecArgv === undefined ? {} : { execArgv: bareExecArgv }));
+    const runBare = (list: TrialSpec[]): Promise<TrialResult[][]> =>
+      Promise.all(bare.map((w, c) => new Promise<TrialResult[]>((resolve) => {
+        w.once('message', resolve);
+        w.postMessage(list.filter((_, k) => k % n === c));
+      })));
+    // perfTestMultiple's trial k has seed deriveSeed(seed, k): the same trials as specs(·, seed − 100).
+    const runPool = (count: number, seed: number): Promise<unknown> => lastValueFrom(perfTestMultiple(count, options, { apply: poolTrialApply(pool), concurrency: n, seed }).pipe(toArray()));
+    await runBare(specs(2 * n, 0));
+    await runPool(2 * n, 100);
+    const [bareMs = 0, poolMs = 0] = await timeInterleaved([() => runBare(specs(total, 2)), () => runPool(total, 102)], rounds, 1);
+    await Promise.all(bare.map((w) => w.terminate()));
+    rows.push([`${n}`, fmt(total / (bareMs / 1000), 1), fmt(total / (poolMs / 1000), 1), fmt(bareMs / poolMs, 3)]);
+  }
+  table(['engines', 'bare threads trials/s', 'pool trials/s', 'pool / bare'], rows);
+  console.log('   bare threads: the same trials split evenly, one message each way per thread per round — the ceiling for any pool of that size now.');
 }
 
 await Promise.all([...pools.values()].map((p) => p.close()));

@@ -175,9 +175,12 @@ describe('autoBackend choice', () => {
     expect(t.backends).toEqual(['cpu', 'dev']);
     expect(t.ms.map((r) => r.map((v) => +v.toFixed(6)))).toEqual([[0.1, 2.01], [1, 2.1], [10, 3], [100, 12]]);
     expect(t.best).toEqual(['cpu', 'cpu', 'dev', 'dev']);
-    expect(t.crossovers).toEqual([{ atElements: Math.round(Math.sqrt(1000 * 10000)), from: 'cpu', to: 'dev' }]);
+    // log-log interpolation between 1000 (cpu 1, dev 2.1 ms) and 10000 (cpu 10, dev 3 ms): they cross at 1000·10^f, f = ln 2.1 / (ln 10 − ln(3/2.1)).
+    const f = Math.log(2.1) / (Math.log(10) - Math.log(3 / 2.1));
+    expect(t.crossovers).toEqual([{ atElements: Math.round(1000 * 10 ** f), from: 'cpu', to: 'dev' }]);
     expect(auto.choose(500).name).toBe('cpu');
-    expect(auto.choose(3000).name).toBe('cpu');
+    expect(auto.choose(2300).name).toBe('cpu');
+    expect(auto.choose(2500).name).toBe('dev');
     expect(auto.choose(3300).name).toBe('dev');
     expect(auto.choose(1e9).name).toBe('dev');
     const req = { model, outcomes: Int32Array.of(1), x: Float64Array.of(0.2, 0.4), nModels: 2, expparams: ExpParams.scalar([3]) };
@@ -188,8 +191,8 @@ describe('autoBackend choice', () => {
   it('counts outcomes × experiments per particle when choosing', async () => {
     const auto = await autoBackend(model, { candidates: cands(), sizes: [1000, 10000], repeats: 1, clock: () => clock.t, expparams: ExpParams.scalar([1, 2]), outcomes: Int32Array.of(0, 1) });
     expect(auto.table.elementsPerParticle).toBe(4);
-    expect(auto.choose(4 * 3000).name).toBe('cpu');
-    expect(auto.choose(4 * 3300).name).toBe('dev');
+    expect(auto.choose(4 * 2300).name).toBe('cpu');
+    expect(auto.choose(4 * 2500).name).toBe('dev');
     await auto.close();
   });
 

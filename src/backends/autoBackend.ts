@@ -42,7 +42,11 @@ export interface AutoTable {
   readonly ms: readonly (readonly number[])[];
   /** Fastest backend per size. */
   readonly best: readonly string[];
-  /** Where the choice changes: calls with at least `atElements` elements (`nO·nM·nE`) go to `to`. */
+  /**
+   * Where the choice changes: calls with at least `atElements` elements (`nO·nM·nE`) go to `to` —
+   * where the candidates' times, interpolated linearly in log(time) against log(size) between
+   * the measured sizes, cross.
+   */
   readonly crossovers: readonly { readonly atElements: number; readonly from: string; readonly to: string }[];
   /** Candidates that failed to run, with the reason. */
   readonly failures: Readonly<Record<string, string>>;
@@ -62,9 +66,13 @@ function median(v: number[]): number {
 
 /**
  * Measures, for `model`, how long one likelihood call takes on each candidate backend (serial,
- * pool, GPU, …) at a few particle counts, and returns a backend that sends every call to the
- * fastest candidate for its size: a call of `e = nO·nM·nE` elements goes to the best of the
- * measured size nearest on a log scale (switching at the geometric mean between measured sizes).
+ * pool, GPU, …) at a few particle counts — the candidates interleaved, one call of each per
+ * round, so that a loaded machine's drift hits them alike — and returns a backend that sends
+ * every call to the candidate its measurements show fastest for its size: a call of
+ * `e = nO·nM·nE` elements goes to the candidate with the least time at `e`, the times
+ * interpolated linearly in log(time) against log(size) between the measured sizes (at a measured
+ * size: the measured fastest; beyond the measured range: the fastest at the nearest end). So it
+ * never sends a call to a candidate that its own table shows slower there.
  * The table (`.table`, printable with {@link formatAutoTable}) shows the timings, the winner per
  * size and the crossovers. Candidates that fail while measuring (no GPU adapter, …) are left out
  * and listed in `failures`; a call whose chosen candidate fails with `ERR_GPU` /
@@ -102,52 +110,41 @@ export async function autoBackend(model: Model, options: AutoBackendOptions): Pr
 
   const ms: number[][] = sizes.map(() => candidates.map(() => NaN));
   const failures: Record<string, string> = {};
-  for (let b = 0; b < candidates.length; b++) {
-    const cand = candidates[b]!;
-    try {
-      for (let s = 0; s < sizes.length; s++) {
-        const req: LikelihoodRequest = { model, outcomes, x: xAll.subarray(0, sizes[s]! * nP), nModels: sizes[s]!, expparams: eps };
-        const out = new Float64Array(outcomes.length * sizes[s]! * eps.length);
-        await cand.likelihood(req, { out }); // warm-up (starts workers / the GPU host, compiles)
-        const t: number[] = [];
-        for (let r = 0; r < repeats; r++) {
+  const alive = candidates.map(() => true);
+  const fail = (b: number, e: unknown): void => {
+    failures[candidates[b]!.name] = e instanceof Error ? `${(e as QinferError).code ?? e.name}: ${e.message}` : String(e);
+    alive[b] = false;
+    for (const row of ms) row[b] = NaN;
+  };
+  for (let s = 0; s < sizes.length; s++) {
+    const req: LikelihoodRequest = { model, outcomes, x: xAll.subarray(0, sizes[s]! * nP), nModels: sizes[s]!, expparams: eps };
+    const out = new Float64Array(outcomes.length * sizes[s]! * eps.length);
+    const t: number[][] = candidates.map(() => []);
+    // Round 0 warms up (starts workers / the GPU host, compiles); then one timed call of each per round.
+    for (let r = 0; r <= repeats; r++) {
+      for (let b = 0; b < candidates.length; b++) {
+        if (!alive[b]) continue;
+        try {
           const t0 = clock();
-          await cand.likelihood(req, { out });
-          t.push(clock() - t0);
+          await candidates[b]!.likelihood(req, { out });
+          if (r > 0) t[b]!.push(clock() - t0);
+        } catch (e) {
+          fail(b, e);
         }
-        ms[s]![b] = median(t);
       }
-    } catch (e) {
-      failures[cand.name] = e instanceof Error ? `${(e as QinferError).code ?? e.name}: ${e.message}` : String(e);
-      for (const row of ms) row[b] = NaN;
     }
+    for (let b = 0; b < candidates.length; b++) if (alive[b]) ms[s]![b] = median(t[b]!);
   }
   const names = candidates.map((c) => c.name);
-  const bestIdx = ms.map((row) => {
-    let best = -1;
-    row.forEach((v, b) => {
-      if (Number.isFinite(v) && (best < 0 || v < row[best]!)) best = b;
-    });
-    return best;
-  });
+  const perParticle = outcomes.length * eps.length;
+  const rank = rankAt(sizes.map((n) => n * perParticle), ms);
+  const bestIdx = sizes.map((n) => rank(n * perParticle)[0] ?? -1);
   if (bestIdx.some((b) => b < 0)) {
     throw new QinferError('ERR_ARGUMENT', `no candidate backend could run model '${model.name}': ${JSON.stringify(failures)}`, { details: { failures } });
   }
-  const perParticle = outcomes.length * eps.length;
-  const crossovers: { atElements: number; from: string; to: string }[] = [];
-  for (let s = 1; s < sizes.length; s++) {
-    if (bestIdx[s] !== bestIdx[s - 1]) {
-      crossovers.push({ atElements: Math.round(Math.sqrt(sizes[s - 1]! * sizes[s]!) * perParticle), from: names[bestIdx[s - 1]!]!, to: names[bestIdx[s]!]! });
-    }
-  }
+  const crossovers = crossoversOf(sizes.map((n) => n * perParticle), ms, rank).map((c) => ({ atElements: c.atElements, from: names[c.from]!, to: names[c.to]! }));
   const table: AutoTable = { model: model.name, sizes, elementsPerParticle: perParticle, backends: names, ms, best: bestIdx.map((b) => names[b]!), crossovers, failures };
-
-  const rowFor = (elements: number): number => {
-    let s = 0;
-    while (s + 1 < sizes.length && elements >= Math.sqrt(sizes[s]! * sizes[s + 1]!) * perParticle) s++;
-    return s;
-  };
-  const choose = (elements: number): LikelihoodBackend => candidates[bestIdx[rowFor(elements)]!]!;
+  const choose = (elements: number): LikelihoodBackend => candidates[rank(elements)[0]!]!;
   let closed = false;
   return {
     name: 'auto',
@@ -155,8 +152,7 @@ export async function autoBackend(model: Model, options: AutoBackendOptions): Pr
     choose,
     async likelihood(req: LikelihoodRequest, call: LikelihoodCallOptions = {}) {
       if (closed) throw new QinferError('ERR_CLOSED', 'auto backend used after close()');
-      const row = ms[rowFor(req.outcomes.length * req.nModels * req.expparams.length)]!;
-      const order = row.map((v, b) => [v, b] as const).filter(([v]) => Number.isFinite(v)).sort((p, q) => p[0] - q[0]).map(([, b]) => b);
+      const order = rank(req.outcomes.length * req.nModels * req.expparams.length);
       let last: unknown;
       for (const b of order) {
         try {
@@ -175,6 +171,58 @@ export async function autoBackend(model: Model, options: AutoBackendOptions): Pr
       if (options.closeCandidates !== false) await Promise.all(candidates.map((c) => c.close()));
     },
   };
+}
+
+/**
+ * The candidates that ran, fastest first, for a call of `e` elements: their times interpolated
+ * linearly in log(time) against log(elements) between the measured points `at` (ascending),
+ * clamped to the nearest end beyond them; ties go to the earlier candidate. `ms[s][b]` NaN: `b`
+ * left out.
+ */
+function rankAt(at: readonly number[], ms: readonly (readonly number[])[]): (e: number) => number[] {
+  const lt = ms.map((row) => row.map((v) => Math.log(Math.max(v, 1e-9))));
+  const lx = at.map((v) => Math.log(v));
+  const ok = ms[0]!.map((_, b) => ms.every((row) => Number.isFinite(row[b]!)));
+  return (e: number): number[] => {
+    const le = Math.log(Math.max(e, 1e-300));
+    let s = 0;
+    while (s + 2 < lx.length && le >= lx[s + 1]!) s++;
+    const f = lx.length === 1 ? 0 : Math.min(1, Math.max(0, (le - lx[s]!) / (lx[s + 1]! - lx[s]!)));
+    const time = (b: number): number => (f === 0 ? lt[s]![b]! : f === 1 ? lt[s + 1]![b]! : (1 - f) * lt[s]![b]! + f * lt[s + 1]![b]!);
+    return ok.flatMap((good, b) => (good ? [b] : [])).sort((p, q) => time(p) - time(q) || p - q);
+  };
+}
+
+/** Where the fastest candidate changes between the measured points (the interpolated times' crossings), in order. */
+function crossoversOf(at: readonly number[], ms: readonly (readonly number[])[], rank: (e: number) => number[]): { atElements: number; from: number; to: number }[] {
+  const lt = ms.map((row) => row.map((v) => Math.log(Math.max(v, 1e-9))));
+  const out: { atElements: number; from: number; to: number }[] = [];
+  let prev = rank(at[0]!)[0]!;
+  for (let s = 0; s + 1 < at.length; s++) {
+    const lx0 = Math.log(at[s]!), lx1 = Math.log(at[s + 1]!);
+    // Every pairwise crossing of the straight lines inside this interval, in order.
+    const fs: number[] = [];
+    for (let p = 0; p < lt[s]!.length; p++) {
+      for (let q = p + 1; q < lt[s]!.length; q++) {
+        const d0 = lt[s]![p]! - lt[s]![q]!, d1 = lt[s + 1]![p]! - lt[s + 1]![q]!;
+        if (Number.isFinite(d0) && Number.isFinite(d1) && d0 !== d1) {
+          const f = d0 / (d0 - d1);
+          if (f > 0 && f <= 1) fs.push(f);
+        }
+      }
+    }
+    fs.sort((a, b) => a - b);
+    for (const f of fs) {
+      const e = Math.exp(lx0 + f * (lx1 - lx0));
+      // The winner just past the crossing (at f = 1: at the measured point itself).
+      const next = rank(f === 1 ? at[s + 1]! : e * (1 + 1e-9))[0]!;
+      if (next !== prev) {
+        out.push({ atElements: Math.round(e), from: prev, to: next });
+        prev = next;
+      }
+    }
+  }
+  return out;
 }
 
 /**
