@@ -274,10 +274,9 @@ describeWithRedis('cluster engines on a real Redis', () => {
   it('with no engine serving the queue, jobs fail with ERR_CLUSTER after engineTimeout instead of waiting forever', async () => {
     const lonely = clusterBackend({ connection: redis.url, queuePrefix: testPrefix('lonely'), engineTimeout: 300, reconcileInterval: 100 });
     try {
-      const t0 = Date.now();
+      // A hang would fail by the test's timeout; no timed assertion (the machine may be loaded).
       const err = await rejection(lonely.trialApply()(spec(PRECESSION, 0), new AbortController().signal));
       expect(err.code).toBe('ERR_CLUSTER');
-      expect(Date.now() - t0).toBeLessThan(10_000);
       await expect(lonely.engineView()).rejects.toMatchObject({ code: 'ERR_CLUSTER' });
     } finally {
       await lonely.close();

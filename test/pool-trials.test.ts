@@ -70,8 +70,9 @@ describe('poolTrialApply: load-balanced performance trials', () => {
   it('unsubscribing cancels queued and running trials; the pool stays usable', async () => {
     const ac = new AbortController();
     const big = { ...options(), nParticles: 4000, nExp: 200 };
-    const done = lastValueFrom(perfTestMultiple(6, big, { seed: 1, apply: poolTrialApply(pool), concurrency: 6, signal: ac.signal })).catch((e: unknown) => e);
-    setTimeout(() => ac.abort(), 50);
+    // Abort on an event — the first finished trial — while the others are running or queued (never after a delay).
+    const onProgress = (p: { completed: number }): void => void (p.completed >= 1 && ac.abort());
+    const done = lastValueFrom(perfTestMultiple(6, big, { seed: 1, apply: poolTrialApply(pool), concurrency: 6, signal: ac.signal, onProgress })).catch((e: unknown) => e);
     const err = await done;
     expect((err as QinferError).code).toBe('ERR_ABORTED');
     const after = await lastValueFrom(perfTestMultiple(2, options(), { seed: 2, apply: poolTrialApply(pool), concurrency: 2 }).pipe(toPerformanceTable(2)));
