@@ -27,6 +27,7 @@ import { Rng } from '../src/rng/Rng.js';
 import { deriveSeed } from '../src/rng/deriveSeed.js';
 import { register as registerFixtures } from './cluster.models.fixture.js';
 import { describeWithRedis, eventsUntil, expectSameRecords, killAllEngines, maxRunning, spawnEngine, startTestRedis, testPrefix, type EngineProcess, type TestRedis } from './helpers/redis.js';
+import { rejection } from './helpers/rejection.js';
 
 const PRECESSION: PerfTestOptions = {
   model: { name: 'SimplePrecessionModel' },
@@ -45,14 +46,6 @@ function spec(options: PerfTestOptions, index: number, seed = 11): TrialSpec {
 }
 
 
-async function rejection(p: Promise<unknown>): Promise<QinferError> {
-  const r = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(r, 'the promise should have rejected').toBeInstanceOf(QinferError);
-  return r as QinferError;
-}
 
 describeWithRedis('cluster engines on a real Redis', () => {
   let redis: TestRedis;

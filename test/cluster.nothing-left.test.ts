@@ -24,8 +24,12 @@ import { perfTestMultiple } from '../src/perf/perfTestMultiple.js';
 import type { PerfTestOptions } from '../src/perf/PerfTestOptions.js';
 import type { TrialSpec } from '../src/perf/TrialSpec.js';
 import { deriveSeed } from '../src/rng/deriveSeed.js';
+import { ExpParams } from '../src/expparams/ExpParams.js';
+import { SimplePrecessionModel } from '../src/models/SimplePrecessionModel.js';
+import { ParallelizedModel } from '../src/pool/ParallelizedModel.js';
 import { startCli } from './helpers/cliProcess.js';
 import { describeWithRedis, killAllEngines, spawnEngine, startTestRedis, testPrefix, type EngineProcess, type TestRedis } from './helpers/redis.js';
+import { rejection } from './helpers/rejection.js';
 
 const COSTLY: PerfTestOptions = {
   model: { name: 'CostlyModel', params: { k: 60 } },
@@ -60,14 +64,6 @@ function redisConn(url: string): { host: string; port: number } {
   return { host: u.hostname, port: Number(u.port) };
 }
 
-async function rejection(p: Promise<unknown>): Promise<QinferError> {
-  const r = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(r, 'the promise should have rejected').toBeInstanceOf(QinferError);
-  return r as QinferError;
-}
 
 async function scanKeys(url: string, pattern: string): Promise<string[]> {
   const r = new Redis(url, { maxRetriesPerRequest: 1 });
@@ -261,6 +257,19 @@ describeWithRedis('item 6: engine-side limits on a job\'s memory and result (ERR
       expect((await apply(spec({ ...COSTLY, nParticles: 100, nExp: 5 }, 2), signal)).index).toBe(2);
     } finally {
       await cluster.close();
+    }
+    // A likelihood chunk: its particles and its outcomes × particles × experiments against --max-job-memory.
+    const p2 = testPrefix('limits-chunk');
+    await spawnEngine(redis.url, ['--prefix', p2, '--concurrency', '1', '--max-job-memory', '1M']);
+    const c2 = clusterBackend({ connection: redis.url, queuePrefix: p2 });
+    try {
+      const model = new ParallelizedModel(new SimplePrecessionModel(), await c2.engineView(), { serialThreshold: 0 });
+      const chunk = await rejection(model.likelihoodAsync(0, new Float64Array(100_000).fill(0.5), ExpParams.scalar([1])));
+      expect(chunk.code).toBe('ERR_PAYLOAD');
+      expect(chunk.message).toMatch(/this likelihood chunk needs about 1\.53 MiB \(100000 particles × 1 outcomes × 1 experiments\), above this engine's limit of 1 MiB per job \(--max-job-memory\)/);
+      expect((await model.likelihoodAsync(0, new Float64Array(1000).fill(0.5), ExpParams.scalar([1]))).data.length).toBe(1000);
+    } finally {
+      await c2.close();
     }
   }, 60_000);
 });

@@ -22,15 +22,8 @@ import { SMCUpdater } from '../src/smc/SMCUpdater.js';
 import { runCliProcess } from './helpers/cliProcess.js';
 import { describeWithRedis, killAllEngines, spawnEngine, startTestRedis, testPrefix, type TestRedis } from './helpers/redis.js';
 import { HalfKernelModel, TypeErrorModel } from './faultyKernels.fixture.js';
+import { rejection } from './helpers/rejection.js';
 
-async function rejection(p: Promise<unknown>): Promise<QinferError> {
-  const r = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(r, 'the promise should have rejected').toBeInstanceOf(QinferError);
-  return r as QinferError;
-}
 
 describeWithRedis('user models on cluster engines', () => {
   let redis: TestRedis;
