@@ -92,6 +92,15 @@ const neumaier = () => `
                 (f64.ge (local.get $N) (local.get $v)))))
       (local.set $N (local.get $t))`;
 
+/** ss += q by Neumaier (t = ss + q, cc += (ss ≥ q ? (ss − t) + q : (q − t) + ss), ss = t). */
+const sumSquare = () => `
+      (local.set $t (f64.add (local.get $ss) (local.get $q)))
+      (local.set $cc (f64.add (local.get $cc)
+        (select (f64.add (f64.sub (local.get $ss) (local.get $t)) (local.get $q))
+                (f64.add (f64.sub (local.get $q) (local.get $t)) (local.get $ss))
+                (f64.ge (local.get $ss) (local.get $q)))))
+      (local.set $ss (local.get $t))`;
+
 /** y = h·(x − off) of the particle at byte offset $i + o, out of range (or NaN) → flag 2. */
 const ySetScalar = (o) => `
       (local.set $ys (f64.mul (local.get $h) (f64.sub (f64.load offset=${o} (i32.add (local.get $xp) (local.get $i))) (local.get $off))))
@@ -171,24 +180,35 @@ const wat = `(module
     (f64.add (local.get $N) (local.get $comp)))
 
   ;; w_i = v_i / div for i < n; returns Σ w_i² (Neumaier, index order) and leaves Σ w_i x_i
-  ;; (plain sum, index order: estMean for one parameter) in the global "mean".
+  ;; (plain sum, index order: estMean for one parameter) in the global "mean". The quotients and
+  ;; products two at a time in f64x2 lanes (IEEE, lane by lane: the same values), the sums scalar
+  ;; in index order.
   (func (export "normalize") (param $vp i32) (param $wp i32) (param $xp i32) (param $n i32) (param $div f64) (result f64)
     (local $i i32) (local $end i32) (local $ss f64) (local $cc f64) (local $t f64) (local $q f64) (local $wi f64) (local $m f64)
+    (local $divv v128) (local $wv v128) (local $qv v128) (local $xv v128)
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
-    (block $done (loop $each
-      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set $wi (f64.div (f64.load (i32.add (local.get $vp) (local.get $i))) (local.get $div)))
-      (f64.store (i32.add (local.get $wp) (local.get $i)) (local.get $wi))
-      (local.set $q (f64.mul (local.get $wi) (local.get $wi)))
-      (local.set $t (f64.add (local.get $ss) (local.get $q)))
-      (local.set $cc (f64.add (local.get $cc)
-        (select (f64.add (f64.sub (local.get $ss) (local.get $t)) (local.get $q))
-                (f64.add (f64.sub (local.get $q) (local.get $t)) (local.get $ss))
-                (f64.ge (local.get $ss) (local.get $q)))))
-      (local.set $ss (local.get $t))
-      (local.set $m (f64.add (local.get $m) (f64.mul (local.get $wi) (f64.load (i32.add (local.get $xp) (local.get $i))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $each)))
+    (local.set $divv (f64x2.splat (local.get $div)))
+    (block $done2 (loop $pairs
+      (br_if $done2 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+      (local.set $wv (f64x2.div (v128.load (i32.add (local.get $vp) (local.get $i))) (local.get $divv)))
+      (v128.store (i32.add (local.get $wp) (local.get $i)) (local.get $wv))
+      (local.set $qv (f64x2.mul (local.get $wv) (local.get $wv)))
+      (local.set $xv (f64x2.mul (local.get $wv) (v128.load (i32.add (local.get $xp) (local.get $i)))))
+      (local.set $q (f64x2.extract_lane 0 (local.get $qv)))
+      ${sumSquare()}
+      (local.set $m (f64.add (local.get $m) (f64x2.extract_lane 0 (local.get $xv))))
+      (local.set $q (f64x2.extract_lane 1 (local.get $qv)))
+      ${sumSquare()}
+      (local.set $m (f64.add (local.get $m) (f64x2.extract_lane 1 (local.get $xv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $end))
+      (then
+        (local.set $wi (f64.div (f64.load (i32.add (local.get $vp) (local.get $i))) (local.get $div)))
+        (f64.store (i32.add (local.get $wp) (local.get $i)) (local.get $wi))
+        (local.set $q (f64.mul (local.get $wi) (local.get $wi)))
+        ${sumSquare()}
+        (local.set $m (f64.add (local.get $m) (f64.mul (local.get $wi) (f64.load (i32.add (local.get $xp) (local.get $i))))))))
     (global.set $meanOut (local.get $m))
     (f64.add (local.get $ss) (local.get $cc)))
 ${liuWestFunctions()}
