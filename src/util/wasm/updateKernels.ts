@@ -35,8 +35,8 @@ const ZX = 0, STATE = 2064, HS = 2080, MOMENTS = 2240;
 const BASE = 4096;
 /** Largest parameter count with Liu–West kernels. */
 export const LW_MAX_D = 4;
-/** Largest particle count (old or new) whose memory holds the Liu–West scratch (the guide table's range). */
-export const LW_MAX_N = 1 << 15;
+/** Largest particle count (old or new) whose memory holds the Liu–West scratch: the guide table's range (see LiuWestResampler). */
+export const LW_MAX_N = 1 << 17;
 
 /** Memories of live instances, to find the instance a cloud's arrays live in. */
 const owners = new WeakMap<ArrayBuffer, UpdateKernels>();
