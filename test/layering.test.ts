@@ -47,12 +47,7 @@ const BACKEND_ROOMS = ['backends', 'boundary', 'pool', 'gpu', 'cluster', 'perf']
  * Circles on main that their owners still have to cut, each with how. The rule stays on for any
  * other circle, and an entry that no longer exists fails too (delete it with the fix).
  */
-const KNOWN_CIRCLES: readonly (readonly string[])[] = [
-  // gpu's batched trials (6864f32): batchPlan.ts imports the type BatchHeuristicKind from
-  // BatchRun.ts, which imports stepView from batchPlan.ts. Fix: declare the type in batchPlan.ts
-  // (or a file both import) and remove this entry.
-  ['src/gpu/batch/BatchRun.ts', 'src/gpu/batch/batchPlan.ts'],
-];
+const KNOWN_CIRCLES: readonly (readonly string[])[] = [];
 const FORBIDDEN_IN_CORE = /^(rxjs|piscina|bullmq|ioredis|webgpu|node:)/;
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 

@@ -31,4 +31,4 @@ export type { GpuBatchApply, GpuBatchOptions } from './batch/gpuBatchApply.js';
 export { batchPlan } from './batch/batchPlan.js';
 export { batchCapacity } from './batch/batchLayout.js';
 export type { BatchPlan } from './batch/batchPlan.js';
-export type { BatchHeuristicKind } from './batch/BatchRun.js';
+export type { BatchHeuristicKind } from './batch/batchPlan.js';

@@ -16,11 +16,8 @@ import type { GpuModel } from '../GpuModel.js';
 import { callReference, deviceModel, offsetsFrom, packHostValues } from '../deviceModel.js';
 import { wireModel } from '../wireModel.js';
 import { S, ST, inputFloats } from './batchLayout.js';
-import { stepView } from './batchPlan.js';
+import { stepView, type BatchHeuristicKind } from './batchPlan.js';
 import type { BatchCreateArgs, BatchSettings, BatchStepArgs } from './batchProtocol.js';
-
-/** How a batch's heuristic runs: on the host from the step index alone, or PGH's draws on the device. */
-export type BatchHeuristicKind = 'host' | 'pgh';
 
 /** The experiments of one trial, as `TrialResult.experiments` columns. */
 class ExperimentColumns {

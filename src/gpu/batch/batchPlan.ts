@@ -8,7 +8,6 @@ import type { SMCUpdater } from '../../smc/SMCUpdater.js';
 import type { GpuModel, GpuModelFactory } from '../GpuModel.js';
 import { gpuModelFor } from '../builtinGpuModels.js';
 import { MAX_BATCH_PARAMS } from './batchLayout.js';
-import type { BatchHeuristicKind } from './BatchRun.js';
 
 /**
  * The updater a host-evaluated heuristic sees: the model and the data record only. Anything
@@ -28,6 +27,9 @@ export function stepView(model: Model, dataRecord: number[]): SMCUpdater {
     },
   }) as unknown as SMCUpdater;
 }
+
+/** How a batch's heuristic runs: on the host from the step index alone, or PGH's draws on the device. */
+export type BatchHeuristicKind = 'host' | 'pgh';
 
 /** Whether the batched GPU engine can run trials of these options, and how. */
 export type BatchPlan =
