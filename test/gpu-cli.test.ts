@@ -1,6 +1,16 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/CliIo.js';
 import { runCli } from '../src/cli/runCli.js';
+import { GpuHost } from '../src/gpu/GpuHost.js';
+import { GpuUpdater } from '../src/gpu/GpuUpdater.js';
+import { perfTestMultiple } from '../src/perf/perfTestMultiple.js';
+import { toPerformanceTable } from '../src/perf/toPerformanceTable.js';
+import { updaterTrialApply } from '../src/perf/updaterTrialApply.js';
+import { builtInRegistry } from '../src/registry/builtInRegistry.js';
 import { RUN_GPU, WHERE } from './gpuGate.js';
 
 function io(): { io: CliIo; out: string[]; err: string[] } {
@@ -30,6 +40,31 @@ describe.runIf(RUN_GPU)(`qinfer-rx perf --backend gpu | auto ${WHERE}`, () => {
     expect(code, err).toBe(0);
     expect(err).toMatch(/backend gpu: .*float64 updates with phase-exact float32 likelihoods/);
     expect(await runCli(['perf', '--backend', 'gpu', '--backend-opt', 'engine=fast', '-t', '1', '--no-out', '--no-plot'], io().io)).toBe(2);
+  });
+
+  it('--backend gpu --backend-opt engine=resident runs each trial on the resident updater: the table of updaterTrialApply(GpuUpdater.factory())', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qinfer-gpu-resident-'));
+    const host = new GpuHost();
+    try {
+      const t = io();
+      const out = join(dir, 'perf.json');
+      const code = await runCli(['perf', '--backend', 'gpu', '--backend-opt', 'engine=resident', '-t', '2', '-e', '10', '-p', '500', '-s', '3', '--out', out, '--no-plot'], t.io);
+      const err = t.err.join('');
+      expect(code, err).toBe(0);
+      expect(err).toMatch(/backend gpu: .*posterior resident on the device \(GpuUpdater\)/);
+      const cli = JSON.parse(readFileSync(out, 'utf8')) as { runs: { table: { bayesRisk: number[] } }[] };
+      const registry = builtInRegistry();
+      const options = { model: { name: 'SimplePrecessionModel' }, prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } }, heuristic: { name: 'ExpSparseHeuristic' }, nParticles: 500, nExp: 10 };
+      const code2 = await lastValueFrom(perfTestMultiple(2, options, { apply: updaterTrialApply(GpuUpdater.factory({ host }), registry), seed: 3 }).pipe(toPerformanceTable(2)));
+      expect(cli.runs[0]!.table.bayesRisk).toEqual(Array.from(code2.bayesRisk()));
+      // The resident updater refuses PGH: the first trial fails at once, saying why, the code printed.
+      const pgh = io();
+      expect(await runCli(['perf', '--backend', 'gpu', '--backend-opt', 'engine=resident', '-H', 'PGH', '-t', '1', '-e', '3', '-p', '200', '--no-out', '--no-plot'], pgh.io)).not.toBe(0);
+      expect(pgh.err.join('')).toMatch(/ERR_TRIAL_FAILED.*PGH draws particles on the host.*residence 'device'/);
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--backend gpu without an adapter: one line with the reason, then every trial on the CPU, the serial table', async () => {

@@ -1,11 +1,13 @@
 import { serialBackend } from '../../backends/serialBackend.js';
 import { QinferArgumentError } from '../../errors/QinferError.js';
 import { backendTrialApply } from '../../perf/backendTrialApply.js';
+import { updaterTrialApply } from '../../perf/updaterTrialApply.js';
 import { serialApply } from '../../perf/serialApply.js';
 import type { TrialApply } from '../../perf/TrialSpec.js';
 import type { Registry } from '../../registry/Registry.js';
 import { gpuBackend } from '../gpuBackend.js';
 import { GpuHost } from '../GpuHost.js';
+import { GpuUpdater } from '../GpuUpdater.js';
 import { GPU_DOCS_URL, GpuUnavailableError } from '../GpuUnavailableError.js';
 import { gpuBatchApply } from './gpuBatchApply.js';
 
@@ -18,7 +20,9 @@ export interface GpuPerfBackend {
 }
 
 /** The engines of `--backend gpu` (`--backend-opt engine=…`). */
-export type GpuPerfEngine = 'batch' | 'likelihood';
+export type GpuPerfEngine = 'batch' | 'likelihood' | 'resident';
+
+const ENGINES: readonly GpuPerfEngine[] = ['batch', 'likelihood', 'resident'];
 
 /**
  * The trials of `qinfer-rx perf --backend gpu`, chosen once at start:
@@ -29,7 +33,11 @@ export type GpuPerfEngine = 'batch' | 'likelihood';
  *   kernel — K trials per dispatch; trials it cannot run (another model, a heuristic that reads
  *   the posterior, …) get float64 updates on this thread with GPU likelihoods, two at a time;
  * - `engine=likelihood`: float64 updates on this thread, phase-exact float32 likelihoods on the
- *   device (`backendTrialApply(gpuBackend)`), two trials in flight.
+ *   device (`backendTrialApply(gpuBackend)`), two trials in flight;
+ * - `engine=resident`: each trial's posterior resident on the device (`GpuUpdater` through
+ *   `updaterTrialApply`: the updater contract's device host), one trial at a time — the same
+ *   step `estimate --updater gpu` runs. A trial the resident updater refuses (PGH, a model
+ *   without a GPU kernel) fails with that updater's typed error.
  *
  * @example
  * ```ts
@@ -38,7 +46,7 @@ export type GpuPerfEngine = 'batch' | 'likelihood';
  * ```
  */
 export async function gpuPerfBackend(registry: Registry, engine: GpuPerfEngine, log: (line: string) => void): Promise<GpuPerfBackend> {
-  if (engine !== 'batch' && engine !== 'likelihood') throw new QinferArgumentError('ERR_ARGUMENT', `gpu option engine must be 'batch' or 'likelihood', got ${JSON.stringify(engine)}`);
+  if (!ENGINES.includes(engine)) throw new QinferArgumentError('ERR_ARGUMENT', `gpu option engine must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')}, got ${JSON.stringify(engine)}`);
   const host = new GpuHost();
   let info;
   try {
@@ -50,6 +58,10 @@ export async function gpuPerfBackend(registry: Registry, engine: GpuPerfEngine, 
     return { apply: serialApply(registry), concurrency: 1, description: 'gpu: no adapter — trials run on the CPU (serial)', close: async () => {} };
   }
   const device = `${info.name}${info.isFallbackAdapter ? ' (software)' : ''}`;
+  if (engine === 'resident') {
+    const apply = updaterTrialApply(GpuUpdater.factory({ host, onWarning: (w) => log(`gpu: ${w.message}`) }), registry);
+    return { apply, concurrency: 1, description: `gpu: ${device}, each trial's posterior resident on the device (GpuUpdater), one at a time`, close: () => host.close() };
+  }
   const gpu = gpuBackend({ host, fallback: serialBackend(), onWarning: (w) => log(`gpu: ${w.message}`) });
   const likelihood = backendTrialApply(gpu, registry);
   const closeAll = async (): Promise<void> => {
