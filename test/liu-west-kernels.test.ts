@@ -117,4 +117,14 @@ describe('Liu–West building blocks', () => {
     expect(Array.from(out.subarray(0, 5))).toEqual(Array.from(m.areModelsValid(x)));
     expect(out[5]).toBe(9);
   });
+
+  it('SimplePrecessionModel.invalidRowsInto lists the rows areModelsValid calls invalid, in order', () => {
+    const m = new SimplePrecessionModel(), x = Float64Array.of(-1, 0, 1e-300, 0.5, NaN, 2, -0), rows = new Int32Array(8).fill(-7);
+    const valid = m.areModelsValid(x);
+    const expected = [...valid.keys()].filter((j) => valid[j] === 0);
+    expect(expected).toEqual([0, 1, 4, 6]);
+    expect(m.invalidRowsInto(x, 7, rows)).toBe(4);
+    expect(Array.from(rows.subarray(0, 4))).toEqual(expected);
+    expect(rows[4]).toBe(-7);
+  });
 });

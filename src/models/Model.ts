@@ -66,6 +66,12 @@ export interface Model {
    */
   areModelsValidInto?(x: Float64Array, nM: number, out: Uint8Array): void;
   /**
+   * Optional: the indices `j < nM` of the particles {@link areModelsValid} calls invalid, in
+   * increasing order, written into `rows` (room for nM); returns their count. One pass and no
+   * flag array (the resampler prefers it to {@link areModelsValidInto}).
+   */
+  invalidRowsInto?(x: Float64Array, nM: number, rows: Int32Array): number;
+  /**
    * The likelihood `L[i, j, k] = Pr(outcomes[i] | x_j ; e_k)`, shape `[nO, nM, nE]`.
    * Validates outcomes and experiment fields, counts the call, and writes into `out` when given
    * (length `nO·nM·nE`) so that hot loops do not allocate.

@@ -133,6 +133,14 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
     for (let j = 0; j < nM; j++) out[j] = x[j]! > lo ? 1 : 0;
   }
 
+  /** The indices j < nM with `x_j ≤ minFreq` (or NaN) into `rows`, in order; returns their count. */
+  invalidRowsInto(x: Float64Array, nM: number, rows: Int32Array): number {
+    const lo = this.minFreq;
+    let c = 0;
+    for (let j = 0; j < nM; j++) if (!(x[j]! > lo)) rows[c++] = j;
+    return c;
+  }
+
   /** Score `[1, nO, nM, nE]`: `−t tan a` for outcome 0, `t / tan a` for outcome 1, `a = (ω − ω₋) t / 2`. */
   score(outcomes: OutcomesLike, mps: ParticlesLike, eps: ExpParams): ndarray.NdArray<Float64Array> {
     const os = toOutcomes(outcomes);

@@ -72,7 +72,7 @@ export interface LiuWestOptions {
  * validity flags, retry rows) is scratch owned by the resampler and reused, so a call allocates
  * the new cloud and nothing else proportional to n — and not even that when the caller hands
  * buffers for it (`into`, as the updater's fused cloud does) and the model has
- * `areModelsValidInto`.
+ * `invalidRowsInto` or `areModelsValidInto`.
  * Random stream: the parents' uniforms (n, or n + 1 for sorted uniforms), then the normals' n·d
  * uniforms (`fillNormalZiggurat`'s block), then the ziggurat's rejections in index order, then per
  * retry round the normals of the invalid rows.
@@ -177,7 +177,7 @@ export class LiuWestResampler implements Resampler {
       this.drawMove(dist, n, d, mu, hS, rng, parents, out);
     }
     if (this.postselect) {
-      let todo = invalidRows(this.validity(model, out, n, d), null, n, this.todoBuffer(n, 0));
+      let todo = this.firstInvalid(model, out, n, d);
       let k = todo.length;
       // Later rounds: only the invalid particles, each redrawn around its OWN parent.
       for (let iter = 1, side = 1; k > 0; iter++, side ^= 1) {
@@ -248,6 +248,13 @@ export class LiuWestResampler implements Resampler {
   private ownKernels(): UpdateKernels | undefined {
     if (this.kernels === null) this.kernels = UpdateKernels.create();
     return this.kernels;
+  }
+
+  /** The rows of the n new particles that the model calls invalid (`invalidRowsInto` when it has one), in a reused buffer. */
+  private firstInvalid(model: Model, x: Float64Array, n: number, d: number): Int32Array {
+    const buf = this.todoBuffer(n, 0);
+    if (model.invalidRowsInto !== undefined) return buf.subarray(0, model.invalidRowsInto(x, n, buf));
+    return invalidRows(this.validity(model, x, n, d), null, n, buf);
   }
 
   /** `areModelsValid` of the n new particles, into a reused buffer when the model can write into one. */
