@@ -115,10 +115,11 @@ export { registerBuiltinDistributions } from './distributions/registerBuiltinDis
 
 // --- SMC updater, resampling ---
 export { ParticleDistribution } from './smc/ParticleDistribution.js';
+export { SMCDesignQuantities } from './smc/SMCDesignQuantities.js';
 export { SMCUpdater } from './smc/SMCUpdater.js';
 export { SMCUpdaterBCRB } from './smc/SMCUpdaterBCRB.js';
 export type { SMCUpdaterBCRBOptions } from './smc/SMCUpdaterBCRB.js';
-export type { SMCUpdaterOptions } from './smc/SMCUpdater.js';
+export type { SMCUpdaterOptions } from './smc/SMCUpdaterOptions.js';
 export { isHostUpdater } from './smc/Updater.js';
 export type { HostUpdater, PosteriorEstimates, ResampleRequest, Updater, UpdateResult } from './smc/Updater.js';
 export {

@@ -7,6 +7,7 @@ import { SimplePrecessionModel } from '../src/models/SimplePrecessionModel.js';
 import { Rng } from '../src/rng/Rng.js';
 import { FusedCloud } from '../src/smc/fusedCloud.js';
 import { SMCUpdater } from '../src/smc/SMCUpdater.js';
+import { laneSum, scaleWeights, UPDATE_SUMS, WEIGH_CLIPPED, weighLikelihood } from '../src/smc/likelihoodWeights.js';
 import { neumaierError } from '../src/util/compensatedSum.js';
 import { UpdateKernels } from '../src/util/wasm/updateKernels.js';
 
@@ -20,7 +21,7 @@ class JsPathPrecession extends SimplePrecessionModel {
 const wasm = UpdateKernels.create() !== undefined;
 
 describe.runIf(wasm)('WebAssembly update kernels', () => {
-  it('equal the JavaScript likelihood and both update passes bit for bit (odd n, both outcomes, offsets)', () => {
+  it('equal the JavaScript likelihood and both update passes bit for bit: v, the lane sums, the new weights (odd n, both outcomes, offsets)', () => {
     for (const n of [1, 7, 1001]) {
       const k = UpdateKernels.create()!;
       k.reserve(n);
@@ -32,26 +33,25 @@ describe.runIf(wasm)('WebAssembly update kernels', () => {
       for (const [t, off, outcome] of [[3.7, 0, 0], [120.5, 0.25, 1], [1e6, -0.1, 0], [0, 0, 1]] as const) {
         const eps = ExpParams.records(recordSchema({ name: 't', type: 'float' }, { name: 'w_', type: 'float' }), [{ t, w_: off }]);
         const L = model.likelihood(outcome, x, eps).data;
-        let N = 0, c = 0;
-        for (let i = 0; i < n; i++) {
-          const v = w[i]! * Math.max(L[i]!, 0), s = N + v;
-          c += neumaierError(N, v, s);
-          N = s;
-        }
-        N += c;
-        expect(k.cos2Weights(n, t / 2, off, outcome)).toBe(N);
+        const sums = new Float64Array(UPDATE_SUMS), clipped = weighLikelihood(L, w, x, n, sums) === WEIGH_CLIPPED;
+        k.cos2Weights(n, t / 2, off, outcome);
+        expect(k.flags).toBe(clipped ? 1 : 0);
+        expect(Array.from(k.sums)).toEqual(Array.from(sums));
         for (let i = 0; i < n; i++) expect(k.v[i]).toBe(w[i]! * Math.max(L[i]!, 0));
-        const ss = k.normalize(n, N);
-        let s2 = 0, c2 = 0, m = 0;
-        for (let i = 0; i < n; i++) {
-          const v = (w[i]! * Math.max(L[i]!, 0)) / N, q = v * v, s = s2 + q;
-          c2 += neumaierError(s2, q, s);
-          s2 = s;
-          m += v * x[i]!;
-          expect(k.w[i]).toBe(v);
+        // the sums in their lanes: even indices in lane 0, odd in lane 1, each in index order
+        let N0 = 0, c0 = 0, M1 = 0;
+        for (let i = 0; i < n; i += 2) {
+          const v = w[i]! * Math.max(L[i]!, 0), s = N0 + v;
+          c0 += neumaierError(N0, v, s);
+          N0 = s;
         }
-        expect(ss).toBe(s2 + c2);
-        expect(k.mean).toBe(m);
+        for (let i = 1; i < n; i += 2) M1 += w[i]! * Math.max(L[i]!, 0) * x[i]!;
+        expect([sums[0], sums[2], sums[9]]).toEqual([N0, c0, M1]);
+        const r = 1 / laneSum(sums[0]!, sums[1]!, sums[2]!, sums[3]!);
+        k.scale(n, r);
+        const wj = w.slice();
+        scaleWeights(L, wj, n, r);
+        for (let i = 0; i < n; i++) expect(k.w[i]).toBe(wj[i]);
         k.w.set(w);
       }
     }
@@ -99,8 +99,8 @@ describe.runIf(wasm)('WebAssembly update kernels', () => {
 
 /** cos2Weights at h, returning NaN when the kernel asks for the JavaScript path (as FusedCloud.weigh). */
 function FusedWeighNaN(k: UpdateKernels, h: number): number {
-  const N = k.cos2Weights(3, h, 0, 0);
-  return (k.flags & 2) !== 0 ? NaN : N;
+  k.cos2Weights(3, h, 0, 0);
+  return (k.flags & 2) !== 0 ? NaN : laneSum(k.sums[0]!, k.sums[1]!, k.sums[2]!, k.sums[3]!);
 }
 
 describe('the WebAssembly module', () => {

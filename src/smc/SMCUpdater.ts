@@ -1,65 +1,33 @@
 import { QinferArgumentError, QinferError } from '../errors/QinferError.js';
 import type { Distribution } from '../distributions/Distribution.js';
 import { checkCount } from '../util/checkCount.js';
-import { checkMemory, checkMemoryLimit, DEFAULT_MEMORY_LIMIT, likelihoodBytes, particleCloudBytes } from '../util/memoryBudget.js';
+import { checkMemory, checkMemoryLimit, DEFAULT_MEMORY_LIMIT, particleCloudBytes } from '../util/memoryBudget.js';
 import type { ExpParams } from '../expparams/ExpParams.js';
 import type { Model } from '../models/Model.js';
 import { modelError } from '../models/modelError.js';
 import { LiuWestResampler } from '../resamplers/LiuWestResampler.js';
 import type { Resampler } from '../resamplers/Resampler.js';
-import { toRng, type Rng, type RngLike } from '../rng/Rng.js';
-import type { WarningSink } from '../errors/warn.js';
-import { heapFloat64, type Float64Allocator } from '../util/allocate.js';
-import { neumaierError } from '../util/compensatedSum.js';
+import { toRng, type Rng } from '../rng/Rng.js';
+import { heapFloat64 } from '../util/allocate.js';
 import { matrix, toRowMajor, type ParticlesLike } from '../util/particles.js';
-import { EPS, LIKELIHOOD_TOLERANCE } from './constants.js';
-import { ParticleDistribution } from './ParticleDistribution.js';
+import { EPS } from './constants.js';
+import { laneSum, scaleWeights, UPDATE_SUMS, WEIGH_CLIPPED, weighLikelihood } from './likelihoodWeights.js';
+import { SMCDesignQuantities } from './SMCDesignQuantities.js';
+import type { SMCUpdaterOptions } from './SMCUpdaterOptions.js';
 import { FusedCloud } from './fusedCloud.js';
 import type { HostUpdater, ResampleRequest, UpdateResult } from './Updater.js';
 import {
   checkDatum, checkResampleThresh, logTotalLikelihood, needsResample, resolveUpdatePolicy, warnClippedLikelihood, warnIfSmallNEss,
-  warnResampleWithoutData, zeroWeightAction, type UpdatePolicyOptions, type ZeroWeightPolicy,
+  warnResampleWithoutData, zeroWeightAction, type ZeroWeightPolicy,
 } from './updatePolicy.js';
-import { bayesRisk, expectedInformationGain, hypotheticalUpdate, type HypotheticalUpdate } from './designQuantities.js';
-import { posteriorMarginal, type PosteriorMarginalOptions } from './posteriorMarginal.js';
 
 export type { ZeroWeightPolicy } from './updatePolicy.js';
+export type { SMCUpdaterOptions } from './SMCUpdaterOptions.js';
 
 // The three outcomes of an update, shared (frozen) so that an update allocates nothing.
 const RESAMPLED: UpdateResult = Object.freeze({ accepted: true, resampled: true });
 const ACCEPTED: UpdateResult = Object.freeze({ accepted: true, resampled: false });
 const SKIPPED: UpdateResult = Object.freeze({ accepted: false, resampled: false });
-
-/** Options of {@link SMCUpdater} (QInfer's constructor arguments, camel-cased). */
-export interface SMCUpdaterOptions extends UpdatePolicyOptions {
-  /** The generator of every random draw (prior, resampling); a number seeds a new one. Default seed 0. */
-  rng?: RngLike;
-  /**
-   * Default: a `LiuWestResampler` (a = 0.98) that keeps the current particle count (QInfer fixes
-   * `default_n_particles = n_particles` at construction, so after `reset({ nParticles })` its
-   * resampling jumped back to the old count; ours follows the count of the cloud).
-   */
-  resampler?: Resampler;
-  /** Deprecated in QInfer: builds `LiuWestResampler({ a })`; giving it with `resampler` is an error. */
-  resampleA?: number;
-  /** Canonicalise particles after reset and each resampling. Default true. */
-  canonicalize?: boolean;
-  /** Receives approximation, resampler and zero-weight warnings. */
-  onWarning?: WarningSink;
-  /**
-   * Where the locations, weights, likelihood buffer and resampled clouds live (default the heap).
-   * `sharedFloat64` from `qinfer-rx/pool` keeps them in shared memory, so that a pooled
-   * likelihood (`parallel(poolBackend(pool))`, `runTrialOn`) copies nothing per datum.
-   */
-  allocate?: Float64Allocator;
-  /**
-   * Bytes this updater may allocate (default `DEFAULT_MEMORY_LIMIT`, 16 GiB): a particle cloud
-   * (`particleCloudBytes`) or a design quantity over candidate experiments (outcomes ×
-   * particles × experiments) estimated above it is refused with `ERR_MEMORY` before anything is
-   * allocated. `Infinity` turns the check off.
-   */
-  memoryLimit?: number;
-}
 
 /**
  * The sequential Monte Carlo updater (QInfer's `SMCUpdater`, `qinfer/smc.py`): a particle approximation
@@ -92,7 +60,7 @@ export interface SMCUpdaterOptions extends UpdatePolicyOptions {
  * up.estMean(); // posterior mean of ω
  * ```
  */
-export class SMCUpdater extends ParticleDistribution implements HostUpdater {
+export class SMCUpdater extends SMCDesignQuantities implements HostUpdater {
   readonly residence = 'host' as const;
   readonly model: Model;
   readonly prior: Distribution;
@@ -117,9 +85,13 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
   private outcomeBuf = new Int32Array(1);
   /** The fused WebAssembly update (undefined: not for this model; null: not decided yet). */
   private fused: FusedCloud | undefined | null = null;
-  /** `Σ w x` of the current state when {@link meanValid} (computed by the fused update's last pass). */
+  /** `Σ w x` of the current state when {@link meanValid} (from the update's lane sums). */
   private readonly cachedMean = new Float64Array(1);
   private meanValid = false;
+  /** {@link lastNEss} is the current state's nEss (no weight changed since the update computed it). */
+  private nEssValid = false;
+  /** The JavaScript path's lane sums (see weighLikelihood). */
+  private readonly sums = new Float64Array(UPDATE_SUMS);
 
   constructor(model: Model, nParticles: number, prior: Distribution, options: SMCUpdaterOptions = {}) {
     checkCount(nParticles, 'nParticles');
@@ -166,7 +138,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
         if (!(Number.isInteger(p) && p >= 0 && p < d)) throw new QinferArgumentError('ERR_ARGUMENT', `onlyParams index ${p} outside [0, ${d})`);
       }
     }
-    this.meanValid = false;
+    this.meanValid = this.nEssValid = false;
     const want = onlyParams === undefined ? n : this._n;
     const draw = this.prior.sample(want, this.rng);
     if (draw.dimension !== 2 || draw.shape[0] !== want || draw.shape[1] !== d) {
@@ -194,13 +166,22 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     return this.meanValid ? Float64Array.of(this.cachedMean[0]!) : super.estMean();
   }
 
+  /**
+   * `1 / Σ w_i²`. Right after an update this is the value that update computed from its sums,
+   * `N² / Σ v_i²` as `1 / ((S·r)·r)` with `r = 1/N` (what decided the resampling); else
+   * computed from the weights.
+   */
+  override get nEss(): number {
+    return this.nEssValid ? this.lastNEss : super.nEss;
+  }
+
   override setWeights(weights: ArrayLike<number>): void {
-    this.meanValid = false;
+    this.meanValid = this.nEssValid = false;
     super.setWeights(weights);
   }
 
   override setParticles(locations: ParticlesLike, weights?: ArrayLike<number>): void {
-    this.meanValid = false;
+    this.meanValid = this.nEssValid = false;
     super.setParticles(locations, weights);
   }
 
@@ -274,9 +255,8 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
       this._x = fc.x;
       this._w = fc.w;
     }
-    this.meanValid = false;
-    const N = fc.weigh(form, outcome);
-    if (Number.isNaN(N)) {
+    this.meanValid = this.nEssValid = false;
+    if (!fc.weigh(form, outcome)) {
       const L = this.likelihoodBuffer();
       this.outcomeBuf[0] = outcome;
       this.model.likelihoodInto(this.outcomeBuf, this._x, this._n, eps, L, 0, this._n);
@@ -284,16 +264,28 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     }
     this.dataRecord.push(outcome);
     this.justResampled = false;
+    const sums = fc.sums, N = laneSum(sums[0]!, sums[1]!, sums[2]!, sums[3]!);
     const stop = this.afterSum(N, fc.clipped, outcome, eps);
     if (stop !== undefined) return stop;
-    const ss = fc.normalize(Math.abs(N) < EPS ? 1 : N);
+    const r = 1 / (Math.abs(N) < EPS ? 1 : N);
+    fc.scale(r);
+    this.afterUpdate(N, r, sums, eps);
+    return true;
+  }
+
+  /**
+   * After the new weights `w = v · r` of an update whose lane sums are `sums`: the normalisation
+   * record, the time step, `nEss = 1 / ((S·r)·r)` (`S = Σ v²`) and, for one parameter and no
+   * dynamics, the mean `M · r` (`M = Σ v x`), both kept until the weights change.
+   */
+  private afterUpdate(N: number, r: number, sums: Float64Array, eps: ExpParams): void {
     this.normalizationRecord.push(N);
-    this.afterWeights(eps, 1 / ss);
-    if (!this.model.hasDynamics) {
-      this.cachedMean[0] = fc.mean;
+    this.afterWeights(eps, 1 / (laneSum(sums[4]!, sums[5]!, sums[6]!, sums[7]!) * r * r));
+    this.nEssValid = true;
+    if (this.nRvs === 1 && !this.model.hasDynamics) {
+      this.cachedMean[0] = (sums[8]! + sums[9]!) * r;
       this.meanValid = true;
     }
-    return true;
   }
 
   /**
@@ -303,46 +295,26 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
    */
   applyLikelihood(outcome: number, eps: ExpParams, L: Float64Array): boolean {
     this.checkDatum(outcome, eps);
-    this.meanValid = false;
+    this.meanValid = this.nEssValid = false;
     const n = this._n, w = this._w;
     if (L.length < n) throw new QinferArgumentError('ERR_SHAPE', `likelihood has ${L.length} values for ${n} particles`);
     this.dataRecord.push(outcome);
     this.justResampled = false;
-    let N = 0, comp = 0, clipped = false; // N by Neumaier's compensated sum (fused with the check)
-    for (let i = 0; i < n; i++) {
-      let l = L[i]!;
-      if (!(l >= 0 && l <= 1 + LIKELIHOOD_TOLERANCE)) {
-        if (l < 0 && l >= -LIKELIHOOD_TOLERANCE) {
-          l = 0;
-          clipped = true;
-        } else {
-          this.dataRecord.pop();
-          const why = Number.isNaN(l) ? ': the model computed NaN or left the value unwritten' : '';
-          throw new QinferError('ERR_INVALID_LIKELIHOOD', `likelihood of particle ${i} is ${l} (outcome ${outcome}, model ${this.model.name})${why}`, {
-            details: { particle: i, value: l, outcome, model: this.model.name },
-          });
-        }
-      }
-      const v = w[i]! * l, t = N + v;
-      comp += neumaierError(N, v, t);
-      N = t;
+    // One pass: the check and the lane sums of N, Σv², Σvx (as the WebAssembly kernel).
+    const sums = this.sums, got = weighLikelihood(L, w, this.nRvs === 1 ? this._x : undefined, n, sums);
+    if (got >= 0) {
+      this.dataRecord.pop();
+      const l = L[got]!, why = Number.isNaN(l) ? ': the model computed NaN or left the value unwritten' : '';
+      throw new QinferError('ERR_INVALID_LIKELIHOOD', `likelihood of particle ${got} is ${l} (outcome ${outcome}, model ${this.model.name})${why}`, {
+        details: { particle: got, value: l, outcome, model: this.model.name },
+      });
     }
-    N += comp;
-    const stop = this.afterSum(N, clipped, outcome, eps);
+    const N = laneSum(sums[0]!, sums[1]!, sums[2]!, sums[3]!);
+    const stop = this.afterSum(N, got === WEIGH_CLIPPED, outcome, eps);
     if (stop !== undefined) return stop;
-    // One pass: the new weights and Σw² (compensated, in the same order as the nEss getter).
-    const div = Math.abs(N) < EPS ? 1 : N;
-    let ss = 0, cc = 0;
-    for (let i = 0; i < n; i++) {
-      const l = L[i]!;
-      const v = (w[i]! * (l < 0 ? 0 : l)) / div;
-      w[i] = v;
-      const q = v * v, t = ss + q;
-      cc += neumaierError(ss, q, t);
-      ss = t;
-    }
-    this.normalizationRecord.push(N);
-    this.afterWeights(eps, 1 / (ss + cc));
+    const r = 1 / (Math.abs(N) < EPS ? 1 : N);
+    scaleWeights(L, w, n, r);
+    this.afterUpdate(N, r, sums, eps);
     return true;
   }
 
@@ -422,7 +394,7 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
     const fc = this.fused !== null && this.fused !== undefined && this._x === this.fused.x && this._w === this.fused.w ? this.fused : undefined;
     const into = fc?.resampleTargets();
     const cloud = resampler.resample(this.model, this, this.rng, { precomputedMean: this.meanValid ? this.cachedMean : undefined, into, allocate: this.allocate });
-    this.meanValid = false;
+    this.meanValid = this.nEssValid = false;
     if (fc !== undefined && fc.commitResampled(cloud.locations, cloud.weights, cloud.nParticles)) {
       this._x = fc.x;
       this._w = fc.w;
@@ -453,49 +425,5 @@ export class SMCUpdater extends ParticleDistribution implements HostUpdater {
       this.update(outcomes[k]!, eps.at(k), false);
       if ((k + 1) % resampleInterval === 0) this.maybeResample();
     }
-  }
-
-  /** Refuses a design quantity whose `[outcomes, particles, experiments]` arrays (three of them) cannot fit. */
-  private checkDesignMemory(nO: number, eps: ExpParams, what: string): void {
-    const nE = eps.length;
-    checkMemory(3 * likelihoodBytes(nO, this._n, nE), this.memoryLimit, `${what} over ${nE} experiments × ${this._n} particles × ${nO} outcomes`, {
-      nOutcomes: nO, nParticles: this._n, nExperiments: nE,
-    });
-  }
-
-  /** The largest number of outcomes of the experiments `eps` (what enumerating design quantities allocate for). */
-  private maxOutcomes(eps: ExpParams): number {
-    if (this.model.isNOutcomesConstant) return this.model.nOutcomes(eps, 0);
-    let nO = 0;
-    for (let k = 0; k < eps.length; k++) nO = Math.max(nO, this.model.nOutcomes(eps, k));
-    return nO;
-  }
-
-  /** Posterior weights for each outcome and candidate experiment, without changing the state (QInfer's `hypothetical_update`). */
-  hypotheticalUpdate(outcomes: ArrayLike<number> | number, eps: ExpParams): HypotheticalUpdate {
-    this.checkDesignMemory(typeof outcomes === 'number' ? 1 : outcomes.length, eps, 'hypotheticalUpdate');
-    return hypotheticalUpdate(this.model, this._x, this._w, this._n, outcomes, eps);
-  }
-
-  /** Expected posterior Q-weighted variance of each candidate experiment (QInfer's `bayes_risk`). */
-  bayesRisk(eps: ExpParams): Float64Array {
-    this.checkDesignMemory(this.maxOutcomes(eps), eps, 'bayesRisk');
-    return bayesRisk(this.model, this._x, this._w, this._n, eps);
-  }
-
-  /** QInfer's `risk(x0)`: the Bayes risk of one experiment. */
-  risk(eps: ExpParams): number {
-    return this.bayesRisk(eps.at(0))[0]!;
-  }
-
-  /** Expected information gain (KL divergence posterior‖prior) of each candidate experiment. */
-  expectedInformationGain(eps: ExpParams): Float64Array {
-    this.checkDesignMemory(this.maxOutcomes(eps), eps, 'expectedInformationGain');
-    return expectedInformationGain(this.model, this._x, this._w, this._n, eps);
-  }
-
-  /** The marginal posterior density of parameter `idx` on a grid (QInfer's `posterior_marginal`). */
-  posteriorMarginal(options: PosteriorMarginalOptions = {}): { ps: Float64Array; pr: Float64Array } {
-    return posteriorMarginal(this._x, this._w, this._n, this.nRvs, options);
   }
 }

@@ -1,13 +1,15 @@
 import type { CosSquaredForm, Model } from '../models/Model.js';
 import { KERNEL_CLIPPED, KERNEL_REDO, UpdateKernels } from '../util/wasm/updateKernels.js';
+import type { scaleWeights, weighLikelihood } from './likelihoodWeights.js';
 
 /**
  * The fused update of a one-parameter cloud whose model has a {@link Model.cosSquaredForm}: the
  * particles and weights live in the linear memory of the WebAssembly update kernels
- * ({@link UpdateKernels}), and a datum costs two passes there — `v = w·L` with the compensated
- * `N`, then `w = v / N` with `Σ w²` and the mean — instead of the likelihood into a buffer, the
- * check-and-sum pass and the normalising pass in JavaScript. The numbers are the JavaScript
- * path's, bit for bit (see test/wasm-kernels.test.ts).
+ * ({@link UpdateKernels}), and a datum costs two passes there — `v = w·L` with the lane sums of
+ * `N = Σ v`, `Σ v²` and `Σ v x`, then `w = v · (1/N)` — instead of the likelihood into a buffer,
+ * the check-and-sum pass and the normalising pass in JavaScript. The numbers are the JavaScript
+ * path's ({@link weighLikelihood}, {@link scaleWeights}), bit for bit (see
+ * test/wasm-kernels.test.ts).
  *
  * The updater keeps its `_x`/`_w` pointing at {@link x}/{@link w}; {@link adopt} copies a cloud
  * that lives elsewhere (after a reset or a resampling, or weights set from outside) into the
@@ -81,13 +83,19 @@ export class FusedCloud {
   }
 
   /**
-   * `v_i = w_i L_i` in the kernels' scratch; returns `N = Σ v_i` (compensated, index order), or
-   * NaN when the JavaScript path must redo the datum (|h (x − off)| ≥ 1.3e10, where cos² needs
-   * `Math.cos`, or a likelihood outside [−1e-12, 1 + 1e-12]). See {@link clipped}.
+   * `v_i = w_i L_i` in the kernels' scratch and its lane sums into {@link sums} (those of
+   * {@link weighLikelihood}); returns false when the JavaScript path must redo the datum
+   * (|h (x − off)| ≥ 1.3e10, where cos² needs `Math.cos`, or a likelihood outside
+   * [−1e-12, 1 + 1e-12]). See {@link clipped}.
    */
-  weigh(form: CosSquaredForm, outcome: number): number {
-    const N = this.k.cos2Weights(this.x.length, form.h, form.off, outcome);
-    return (this.k.flags & KERNEL_REDO) !== 0 ? NaN : N;
+  weigh(form: CosSquaredForm, outcome: number): boolean {
+    this.k.cos2Weights(this.x.length, form.h, form.off, outcome);
+    return (this.k.flags & KERNEL_REDO) === 0;
+  }
+
+  /** The lane sums of the last {@link weigh} (`N₀ N₁ cN₀ cN₁ S₀ S₁ cS₀ cS₁ M₀ M₁`), a view into the kernels' memory. */
+  get sums(): Float64Array {
+    return this.k.sums;
   }
 
   /** The last {@link weigh} clipped a likelihood in [−1e-12, 0) to 0. */
@@ -95,13 +103,8 @@ export class FusedCloud {
     return (this.k.flags & KERNEL_CLIPPED) !== 0;
   }
 
-  /** `w_i = v_i / div`; returns `Σ w_i²` (compensated) — the mean is then {@link mean}. */
-  normalize(div: number): number {
-    return this.k.normalize(this.x.length, div);
-  }
-
-  /** `Σ w_i x_i` after the last {@link normalize}. */
-  get mean(): number {
-    return this.k.mean;
+  /** `w_i = v_i · r` (as {@link scaleWeights}). */
+  scale(r: number): void {
+    this.k.scale(this.x.length, r);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Neumaier's compensated summation, the one summation kernel of the updater: the normalisation
- * `N = Σ w_i L_i`, the effective sample size `1 / Σ w_i²` and the updated weights' `Σ w_i²` all
- * go through it, in index order, so that they round the same way everywhere (500 weights of
+ * `N = Σ w_i L_i`, the effective sample size `1 / Σ w_i²` and the update's `Σ v_i²` all go
+ * through it (the update's sums in two interleaved lanes, `weighLikelihood`), so that they round
+ * the same way everywhere (500 weights of
  * 1/500 give `Σ w² = 1/500` to an ulp, not the 499.999999999995 of a naive loop that would flip
  * a strict `n_ess < n/2` test).
  *

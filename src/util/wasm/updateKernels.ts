@@ -20,17 +20,19 @@ interface WasmApi {
 interface KernelExports {
   readonly memory: WasmMemory;
   readonly flags: WasmGlobal;
-  readonly mean: WasmGlobal;
-  cos2Weights(xp: number, wp: number, vp: number, n: number, h: number, off: number, flip: number): number;
-  normalize(vp: number, wp: number, xp: number, n: number, div: number): number;
+  cos2Weights(xp: number, wp: number, vp: number, n: number, h: number, off: number, flip: number): void;
+  scale(vp: number, wp: number, n: number, r: number): void;
   fill(p: number, n: number): void;
   prepare(wp: number, cdfp: number, gp: number, n: number, g: number): number;
   [name: `mean${number}` | `cov${number}`]: (xp: number, wp: number, n: number) => void;
   [move: `move${number}`]: (up: number, outp: number, xp: number, cdfp: number, gp: number, parp: number, rowp: number, n: number, g: number, last: number, a: number) => number;
 }
 
-/** Byte offsets of the static area (scripts/wasm/liuWestWat.mjs): the ziggurat's table, the generator state, hS and μ, the moments. */
-const ZX = 0, STATE = 2064, HS = 2080, MOMENTS = 2240;
+/**
+ * Byte offsets of the static area (scripts/wasm/liuWestWat.mjs, build-kernels.mjs): the
+ * ziggurat's table, the generator state, hS and μ, the moments, the update's lane sums.
+ */
+const ZX = 0, STATE = 2064, HS = 2080, MOMENTS = 2240, SUMS = 2400;
 /** The particle arrays start after the static area. */
 const BASE = 4096;
 /** Largest parameter count with Liu–West kernels. */
@@ -75,10 +77,10 @@ function kernelModule(): WasmModule | null {
  * at a time in f64x2 lanes where the order allows it:
  *
  * - {@link cos2Weights}: `v_i = w_i · L_i`, `L_i = cos²(h (x_i − off))` or `1 − cos²(…)`
- *   (SimplePrecessionModel and SimpleInversionModel with `h = t/2`, `off = ω₋`), returning
- *   `N = Σ v_i` by Neumaier's compensated sum in index order;
- * - {@link normalize}: `w_i = v_i / div`, returning `Σ w_i²` (compensated, index order) and
- *   leaving `Σ w_i x_i` in {@link mean}.
+ *   (SimplePrecessionModel and SimpleInversionModel with `h = t/2`, `off = ω₋`), leaving in
+ *   {@link sums} the lane sums of `weighLikelihood` (src/smc/likelihoodWeights.ts):
+ *   `N = Σ v_i`, `S = Σ v_i²` (compensated) and `M = Σ v_i x_i`, in two lanes;
+ * - {@link scale}: `w_i = v_i · r`.
  *
  * {@link create} returns undefined where WebAssembly with SIMD is unavailable (the caller keeps
  * its JavaScript path, which gives the same numbers).
@@ -89,8 +91,9 @@ function kernelModule(): WasmModule | null {
  * if (k) {
  *   k.reserve(1000);
  *   k.x.set(locations); k.w.fill(1e-3);
- *   const N = k.cos2Weights(1000, 2.5, 0, 0); // datum 0 at t = 5
- *   const sumW2 = k.normalize(1000, N);
+ *   k.cos2Weights(1000, 2.5, 0, 0); // datum 0 at t = 5
+ *   const s = k.sums, N = laneSum(s[0], s[1], s[2], s[3]);
+ *   k.scale(1000, 1 / N);
  * }
  * ```
  */
@@ -125,6 +128,8 @@ export class UpdateKernels {
   kernelWidth = new Float64Array(0);
   /** The mean / covariance kernels' output: C (d·d) then μ (d). */
   moments = new Float64Array(0);
+  /** The lane sums of the last {@link cos2Weights}: `N₀ N₁ cN₀ cN₁ S₀ S₁ cS₀ cS₁ M₀ M₁`. */
+  sums = new Float64Array(0);
 
   private constructor(mod: WasmModule) {
     this.exports = new api!.Instance(mod).exports as KernelExports;
@@ -176,6 +181,7 @@ export class UpdateKernels {
     this.state = new Int32Array(buf, STATE, 4);
     this.kernelWidth = new Float64Array(buf, HS, 20);
     this.moments = new Float64Array(buf, MOMENTS, 20);
+    this.sums = new Float64Array(buf, SUMS, 10);
     const lw = cap > 0 && cap <= LW_MAX_N;
     let o = BASE + (16 * this.d + 8) * cap;
     this.cdf = new Float64Array(buf, o, lw ? cap + 1 : 0);
@@ -203,24 +209,19 @@ export class UpdateKernels {
     return this.cap;
   }
 
-  /** `v_i = w_i L_i` for `i < n` and the compensated `N = Σ v_i`; see {@link flags}. */
-  cos2Weights(n: number, h: number, off: number, outcome: number): number {
-    return this.exports.cos2Weights(this.xOff, this.wOff, this.vOff, n, h, off, outcome === 0 ? 0 : 1);
+  /** `v_i = w_i L_i` for `i < n` and its lane sums into {@link sums}; see {@link flags}. */
+  cos2Weights(n: number, h: number, off: number, outcome: number): void {
+    this.exports.cos2Weights(this.xOff, this.wOff, this.vOff, n, h, off, outcome === 0 ? 0 : 1);
   }
 
-  /** `w_i = v_i / div`; returns the compensated `Σ w_i²` and leaves `Σ w_i x_i` in {@link mean}. */
-  normalize(n: number, div: number): number {
-    return this.exports.normalize(this.vOff, this.wOff, this.xOff, n, div);
+  /** `w_i = v_i · r` for `i < n`. */
+  scale(n: number, r: number): void {
+    this.exports.scale(this.vOff, this.wOff, n, r);
   }
 
   /** Flags of the last {@link cos2Weights}: {@link KERNEL_CLIPPED}, {@link KERNEL_REDO}. */
   get flags(): number {
     return this.exports.flags.value as number;
-  }
-
-  /** `Σ w_i x_i` of the last {@link normalize}. */
-  get mean(): number {
-    return this.exports.mean.value as number;
   }
 
   /** `n` uniforms into `out` (a view into this memory) from the generator state in {@link state} (`Rng.fillUniform`'s stream). */
