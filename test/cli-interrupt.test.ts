@@ -6,6 +6,7 @@
  * Each test waits on the command's own output (never on time); a command that ignores the
  * signal or hangs fails by the test's timeout.
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkOutputPath, writeFileAtomic } from '../src/cli/outputFile.js';
 import { isQinferError } from '../src/errors/QinferError.js';
 import { RUN_GPU, WHERE } from './gpuGate.js';
-import { runCliProcess, startCli } from './helpers/cliProcess.js';
+import { CLI_BIN, runCliProcess, startCli } from './helpers/cliProcess.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qinfer-cli-interrupt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -178,14 +179,26 @@ describe('items 1 and 2: Ctrl-C and SIGTERM write the finished trials as a parti
   }, 120_000);
 });
 
-// Root ignores file permissions: the unwritable-directory case is only meaningful for other users.
-describe.runIf(process.getuid?.() !== 0)('item 1: an unwritable directory (non-root only)', () => {
-  it('--out in a read-only directory is ERR_OUTPUT before the run', async () => {
-    const ro = join(dir, 'ro');
+// Root ignores file permissions: under root (CI) the command runs as the unprivileged user
+// `nobody` (uid 65534), for whom the directory is read-only as for any user.
+// (Where this checkout is out of nobody's reach, e.g. under a 0700 home, the case cannot run and
+// says so in its title.)
+const root = process.getuid?.() === 0;
+const asUser = root ? { uid: 65534, gid: 65534 } : {};
+const reachable = !root || spawnSync(process.execPath, ['-e', 'require("node:fs").accessSync(process.argv[1], require("node:fs").constants.R_OK)', CLI_BIN], { ...asUser, cwd: '/' }).status === 0;
+describe.runIf(reachable)(`item 1: an unwritable directory${reachable ? '' : ' — SKIPPED: the checkout is not readable by nobody (uid 65534), so root cannot run the case as another user'}`, () => {
+  it(`--out in a read-only directory is ERR_OUTPUT before the run${root ? ' (run as nobody)' : ''}`, async () => {
+    const base = mkdtempSync(join(tmpdir(), 'qinfer-cli-ro-'));
+    chmodSync(base, 0o755); // the other user must reach it
+    const ro = join(base, 'ro');
     mkdirSync(ro);
     chmodSync(ro, 0o555);
-    const r = await runCliProcess([...endless, '--out', join(ro, 'perf.json'), '--no-plot'], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot write in/);
+    try {
+      const r = await runCliProcess([...endless, '--out', join(ro, 'perf.json'), '--no-plot'], { cwd: base, ...asUser });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/ERR_OUTPUT.*cannot write in/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/qinfer-rx.js', import.meta.url));
+/** The command's entry file, `bin/qinfer-rx.js`. */
+export const CLI_BIN = BIN;
 
 /** How a command ended: its exit status (null when killed by a signal) and the signal. */
 export interface CliExit {
@@ -15,6 +17,14 @@ export interface CliExit {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** Where and as whom the command runs: `uid`/`gid` (only when the tests run as root) run it as another user. */
+export interface CliProcessOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** A running `qinfer-rx` process. */
@@ -41,8 +51,9 @@ export interface CliProcess {
  * expect((await p.exit).code).toBe(130);
  * ```
  */
-export function startCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], options: CliProcessOptions = {}): CliProcess {
+  const user = options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid };
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let out = '', err = '';
   const waiters: { pattern: RegExp; stream: 'stdout' | 'stderr'; resolve: () => void; reject: (e: Error) => void }[] = [];
   const check = (): void => {
@@ -89,6 +100,6 @@ export function startCli(args: readonly string[], options: { cwd?: string; env?:
  * expect(r.code).toBe(2);
  * ```
  */
-export function runCliProcess(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliExit> {
+export function runCliProcess(args: readonly string[], options: CliProcessOptions = {}): Promise<CliExit> {
   return startCli(args, options).exit;
 }
