@@ -82,15 +82,17 @@ const fixLane = (s, lane) => `
       (local.set $lv${s} (f64x2.replace_lane ${lane} (local.get $lv${s}) (local.get $l)))`;
 
 /**
- * S += q in both lanes by Neumaier (vector locals $S, $cS): t = S + q,
- * cS += (S ≥ q ? (S − t) + q : (q − t) + S), S = t.
+ * S += q in both lanes, the rounding error of each addition into cS (vector locals $S, $cS):
+ * t = S + q, b' = t − S, cS += (S − (t − b')) + (q − b'), S = t. Knuth's TwoSum: the exact error
+ * of S + q, so the same value as Neumaier's (S ≥ q ? (S − t) + q : (q − t) + S), which
+ * neumaierError computes in JavaScript — for the non-negative terms summed here (v = w·L, v²)
+ * both are exact — in six operations without a compare and a select.
  */
 const neumaier2 = (S, cS, q) => `
       (local.set $t (f64x2.add (local.get ${S}) ${q}))
+      (local.set $bp (f64x2.sub (local.get $t) (local.get ${S})))
       (local.set ${cS} (f64x2.add (local.get ${cS})
-        (v128.bitselect (f64x2.add (f64x2.sub (local.get ${S}) (local.get $t)) ${q})
-                        (f64x2.add (f64x2.sub ${q} (local.get $t)) (local.get ${S}))
-                        (f64x2.ge (local.get ${S}) ${q}))))
+        (f64x2.add (f64x2.sub (local.get ${S}) (f64x2.sub (local.get $t) (local.get $bp))) (f64x2.sub ${q} (local.get $bp)))))
       (local.set ${S} (local.get $t))`;
 
 /** y = h·(x − off) of the pair whose locations are `xload`, into $y<s> (x kept in $xv<s>); flag 2 when some |y| ≥ LIMIT or is NaN. */
@@ -150,7 +152,7 @@ const wat = `(module
   ;; as f64x2 N, cN, S, cS, M (combined by the caller). Byte offsets xp, wp, vp (8-aligned).
   (func (export "cos2Weights") (param $xp i32) (param $wp i32) (param $vp i32) (param $n i32) (param $h f64) (param $off f64) (param $flip i32)
     (local $i i32) (local $end i32) (local $flags i32) (local $l f64)
-    (local $N v128) (local $cN v128) (local $S v128) (local $cS v128) (local $M v128) (local $t v128) (local $q v128)
+    (local $N v128) (local $cN v128) (local $S v128) (local $cS v128) (local $M v128) (local $t v128) (local $bp v128) (local $q v128)
     (local $flipv v128) (local $hv v128) (local $offv v128)
     ${pairLocals('a')} ${pairLocals('b')} ${vecConstLocals()}
     ${vecConstInits()}
