@@ -94,3 +94,23 @@ describe('simulateExperiment edge cases', () => {
     }
   });
 });
+
+describe('FiniteOutcomeModel.simulateOne', () => {
+  it('is simulateExperiment(x, eps).data[0] for one particle and one experiment: the same outcomes, stream and counts', () => {
+    const cases: Array<[() => Model & { simulateOne?: Model['simulateOne'] }, (k: number, m: Model) => ExpParams]> = [
+      [() => new SimplePrecessionModel(), (k) => ExpParams.scalar([1 + k])],
+      [() => new NDieModel({ n: 4 }), (k, m) => rec(m, [{ exp_num: k % 2 }])],
+      [() => new BinomialModel(new SimplePrecessionModel()), (k, m) => rec(m, [{ x: 1 + k, n_meas: 5 }])],
+    ];
+    for (const [make, epsOf] of cases) {
+      const a = make(), b = make(), ra = new Rng(9), rb = new Rng(9);
+      const x = a.name === 'NDieModel' ? Float64Array.of(0.1, 0.2, 0.3, 0.4) : Float64Array.of(0.42);
+      for (let k = 0; k < 50; k++) {
+        const eps = epsOf(k, a);
+        expect(a.simulateOne!(x, eps, ra)).toBe(b.simulateExperiment([Array.from(x)], eps, rb).data[0]);
+      }
+      expect(ra.uniform()).toBe(rb.uniform());
+      expect([a.callCount, a.simCount]).toEqual([b.callCount, b.simCount]);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import ndarray from 'ndarray';
 import { QinferArgumentError } from '../errors/QinferError.js';
 import type { ExpParams, ExpSchema } from '../expparams/ExpParams.js';
 import type { Rng } from '../rng/Rng.js';
-import { toRowMajor, type ParticlesLike } from '../util/particles.js';
+import { matrix, toRowMajor, type ParticlesLike } from '../util/particles.js';
 import type { Model, ModelSpec, OutcomesLike } from './Model.js';
 
 /** Converts outcomes to an `Int32Array`, checking that each is an integer. */
@@ -38,6 +38,9 @@ export abstract class FiniteOutcomeModel implements Model {
   protected _callCount = 0;
   protected _simCount = 0;
   private _Q: Float64Array | undefined;
+  /** {@link simulateOne}'s scratch: the outcomes 0..n−1 and their likelihoods. */
+  private oneOutcomes = new Int32Array(0);
+  private oneL = new Float64Array(0);
 
   /** Constructor parameters (JSON-able). */
   get params(): Readonly<Record<string, unknown>> {
@@ -119,6 +122,38 @@ export abstract class FiniteOutcomeModel implements Model {
     this.likelihoodInto(os, x, nM, eps, buf, 0, nM);
     this._callCount += size;
     return ndarray(buf.length === size ? buf : buf.subarray(0, size), [os.length, nM, eps.length]);
+  }
+
+  /**
+   * The outcome of one experiment (`eps` holds one) on one particle `x`: what
+   * `simulateExperiment(x, eps, rng).data[0]` returns, with the same draw and counts, without
+   * building its arrays (a simulated system calls it once per datum). A subclass with its own
+   * `simulateExperiment` gets that one's answer.
+   */
+  simulateOne(x: Float64Array, eps: ExpParams, rng: Rng): number {
+    if (this.simulateExperiment !== FiniteOutcomeModel.prototype.simulateExperiment || eps.length !== 1) {
+      return this.simulateExperiment(matrix(x, 1, this.nModelparams), eps, rng).data[0]!;
+    }
+    this.checkExpparams(eps);
+    const nO = this.nOutcomes(eps, 0);
+    if (this.oneOutcomes.length !== nO) {
+      this.oneOutcomes = Int32Array.from({ length: nO }, (_, i) => i);
+      this.oneL = new Float64Array(nO);
+    }
+    const L = this.oneL;
+    this.likelihoodInto(this.oneOutcomes, x, 1, eps, L, 0, 1);
+    this._callCount += nO;
+    const u = rng.uniform();
+    let cdf = 0, o = 0;
+    for (let i = 0; i < nO; i++) {
+      cdf += L[i]!;
+      if (cdf > u) {
+        o = i;
+        break;
+      }
+    }
+    this._simCount += 1;
+    return o;
   }
 
   simulateExperiment(mps: ParticlesLike, eps: ExpParams, rng: Rng, repeat = 1): ndarray.NdArray<Int32Array> {

@@ -85,6 +85,11 @@ export interface Model {
   likelihoodInto(outcomes: Int32Array, x: Float64Array, nM: number, eps: ExpParams, out: Float64Array, start?: number, end?: number): void;
   /** Samples outcomes `[repeat, nM, nE]` by inverse-CDF sampling with `rng`. */
   simulateExperiment(mps: ParticlesLike, eps: ExpParams, rng: Rng, repeat?: number): ndarray.NdArray<Int32Array>;
+  /**
+   * Optional: `simulateExperiment(x, eps, rng).data[0]` for one particle `x` (nModelparams
+   * values) — the same draw, outcome and counts, without its arrays.
+   */
+  simulateOne?(x: Float64Array, eps: ExpParams, rng: Rng): number;
   /** Particles after the experiments' time steps, `[nM, nP, nE]` (a copy when there are no dynamics). */
   updateTimestep(mps: ParticlesLike, eps: ExpParams, rng?: Rng): ndarray.NdArray<Float64Array>;
   /** Maps particles to a canonical form in place (default: identity). */

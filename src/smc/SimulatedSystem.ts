@@ -86,7 +86,9 @@ export class SimulatedSystem {
   /** Draws the outcome of one experiment (`eps` of length 1) at the current true parameters. */
   simulate(eps: ExpParams): number {
     try {
-      return this.trueModel.simulateExperiment(matrix(this.truth, 1, this.truth.length), eps, this.streams.simulation).data[0]!;
+      const m = this.trueModel;
+      if (m.simulateOne !== undefined) return m.simulateOne(this.truth, eps, this.streams.simulation);
+      return m.simulateExperiment(matrix(this.truth, 1, this.truth.length), eps, this.streams.simulation).data[0]!;
     } catch (e) {
       throw modelError(this.trueModel.name, 'simulateExperiment', e);
     }
