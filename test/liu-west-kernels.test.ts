@@ -127,4 +127,21 @@ describe('Liu–West building blocks', () => {
     expect(Array.from(rows.subarray(0, 4))).toEqual(expected);
     expect(rows[4]).toBe(-7);
   });
+
+  it('SimplePrecessionModel.invalidRowsInto lists the same rows for a cloud in the WebAssembly kernels\' memory', () => {
+    const k = UpdateKernels.create();
+    if (k === undefined) return;
+    const m = new SimplePrecessionModel(), rows = new Int32Array(9);
+    k.reserve(9);
+    for (const bad of [[], [0], [8], [3, 5], [7]]) {
+      const x = k.x.subarray(0, 9);
+      x.set([0.5, 0.1, 2, 0.3, 1e-300, 0.7, 0.9, 0.2, 0.4]);
+      for (const j of bad) x[j] = j === 5 ? NaN : -0.1 * j;
+      for (const n of [9, 8]) {
+        const expected = bad.filter((j) => j < n);
+        const c = m.invalidRowsInto(x.subarray(0, n), n, rows);
+        expect(Array.from(rows.subarray(0, c))).toEqual(expected);
+      }
+    }
+  });
 });

@@ -191,6 +191,20 @@ const wat = `(module
       (br $pairs)))
     (if (i32.lt_u (local.get $i) (local.get $end))
       (then (f64.store ${at('$wp')} (f64.mul (f64.load ${at('$vp')}) (local.get $r))))))
+  ;; 1 when x_i > lo for every i < n (NaN is not), else 0: two at a time, the masks and-ed.
+  (func (export "allAbove") (param $xp i32) (param $n i32) (param $lo f64) (result i32)
+    (local $i i32) (local $end i32) (local $lov v128) (local $ok v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $lov (f64x2.splat (local.get $lo)))
+    (local.set $ok (v128.const i64x2 -1 -1))
+    (block $done2 (loop $pairs
+      (br_if $done2 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+      (local.set $ok (v128.and (local.get $ok) (f64x2.gt (v128.load ${at('$xp')}) (local.get $lov))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $end))
+      (then (if (i32.eqz (f64.gt (f64.load ${at('$xp')}) (local.get $lo))) (then (return (i32.const 0))))))
+    (i64x2.all_true (local.get $ok)))
 ${liuWestFunctions()}
 )
 `;

@@ -6,6 +6,7 @@ import { toOutcomes } from './FiniteOutcomeModel.js';
 import type { CosSquaredForm, DifferentiableModel, OutcomesLike } from './Model.js';
 import { TwoOutcomeModel } from './TwoOutcomeModel.js';
 import { cosSquared } from '../util/cosSquared.js';
+import { UpdateKernels } from '../util/wasm/updateKernels.js';
 
 /** Options of {@link SimpleInversionModel} (QInfer's `min_freq`). */
 export interface SimpleInversionOptions {
@@ -133,9 +134,14 @@ export class SimpleInversionModel extends TwoOutcomeModel implements Differentia
     for (let j = 0; j < nM; j++) out[j] = x[j]! > lo ? 1 : 0;
   }
 
-  /** The indices j < nM with `x_j ≤ minFreq` (or NaN) into `rows`, in order; returns their count. */
+  /**
+   * The indices j < nM with `x_j ≤ minFreq` (or NaN) into `rows`, in order; returns their count.
+   * A cloud in the WebAssembly kernels' memory (a resampled fused cloud) is scanned there first,
+   * two at a time, and listed only when some particle is invalid.
+   */
   invalidRowsInto(x: Float64Array, nM: number, rows: Int32Array): number {
     const lo = this.minFreq;
+    if (UpdateKernels.owning(x.buffer)?.allAbove(x, nM, lo) === true) return 0;
     let c = 0;
     for (let j = 0; j < nM; j++) if (!(x[j]! > lo)) rows[c++] = j;
     return c;

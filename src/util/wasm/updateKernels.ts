@@ -22,6 +22,7 @@ interface KernelExports {
   readonly flags: WasmGlobal;
   cos2Weights(xp: number, wp: number, vp: number, n: number, h: number, off: number, flip: number): void;
   scale(vp: number, wp: number, n: number, r: number): void;
+  allAbove(xp: number, n: number, lo: number): number;
   fill(p: number, n: number): void;
   prepare(wp: number, cdfp: number, gp: number, n: number, g: number): number;
   [name: `mean${number}` | `cov${number}`]: (xp: number, wp: number, n: number) => void;
@@ -217,6 +218,11 @@ export class UpdateKernels {
   /** `w_i = v_i · r` for `i < n`. */
   scale(n: number, r: number): void {
     this.exports.scale(this.vOff, this.wOff, n, r);
+  }
+
+  /** Whether `x_i > lo` for every `i < n` (NaN is not) of `x`, a view into this memory. */
+  allAbove(x: Float64Array, n: number, lo: number): boolean {
+    return this.exports.allAbove(x.byteOffset, n, lo) !== 0;
   }
 
   /** Flags of the last {@link cos2Weights}: {@link KERNEL_CLIPPED}, {@link KERNEL_REDO}. */
