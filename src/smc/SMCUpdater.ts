@@ -163,7 +163,19 @@ export class SMCUpdater extends SMCDesignQuantities implements HostUpdater {
    * {@link setParticles}, not into the views, or the cached mean goes stale.
    */
   override estMean(): Float64Array {
-    return this.meanValid ? Float64Array.of(this.cachedMean[0]!) : super.estMean();
+    if (this.meanValid) return Float64Array.of(this.cachedMean[0]!);
+    const fc = this.fusedHolding();
+    if (fc === undefined) return super.estMean();
+    // The fused cloud (after a resampling): the same sum in WebAssembly, ~3× faster, kept.
+    this.cachedMean[0] = fc.weightedMean();
+    this.meanValid = !this.model.hasDynamics;
+    return Float64Array.of(this.cachedMean[0]);
+  }
+
+  /** The fused cloud when it holds this updater's particles and weights. */
+  private fusedHolding(): FusedCloud | undefined {
+    const fc = this.fused;
+    return fc !== null && fc !== undefined && this._x === fc.x && this._w === fc.w ? fc : undefined;
   }
 
   /**
@@ -391,7 +403,7 @@ export class SMCUpdater extends SMCDesignQuantities implements HostUpdater {
     // On the fused path the new cloud is written straight into the kernels' memory, and the mean
     // of the last update is the resampler's μ (the same value, one pass saved). Otherwise it is
     // allocated in the updater's storage (`allocate`: the heap, or shared memory).
-    const fc = this.fused !== null && this.fused !== undefined && this._x === this.fused.x && this._w === this.fused.w ? this.fused : undefined;
+    const fc = this.fusedHolding();
     const into = fc?.resampleTargets();
     const cloud = resampler.resample(this.model, this, this.rng, { precomputedMean: this.meanValid ? this.cachedMean : undefined, into, allocate: this.allocate });
     this.meanValid = this.nEssValid = false;

@@ -103,6 +103,13 @@ export class FusedCloud {
     return (this.k.flags & KERNEL_CLIPPED) !== 0;
   }
 
+  /** `Σ w_i x_i` of the cloud by the kernels' `mean1` (the value of `weightedMean`, bit for bit). */
+  weightedMean(): number {
+    const n = this.x.length;
+    this.k.weightedMean(this.x, this.w, n, 1);
+    return this.k.moments[1]!;
+  }
+
   /** `w_i = v_i · r` (as {@link scaleWeights}). */
   scale(r: number): void {
     this.k.scale(this.x.length, r);
