@@ -23,8 +23,8 @@ import { liuWestFunctions } from './liuWestWat.mjs';
 // The constants of src/util/cosSquared.ts, as written there.
 const PI_A = '3.141592025756836', PI_B = '6.278328328335192e-7', PI_C = '1.2446744343793227e-13', INV_PI = '0.3183098861837907';
 const LIMIT = '1.3e10'; // as cosSquared's LIMIT
-const C = ['1', '-0.5', '0.04166666666666583', '-0.0013888888888829974', '2.480158728576697e-5', '-2.755731706665872e-7',
-  '2.087659248648019e-9', '-1.1463632383253985e-11', '4.616100110845603e-14'];
+const C = ['1', '-0.5', '0.041666666666666664', '-0.001388888888888889', '2.48015873015873e-5', '-2.755731922398589e-7',
+  '2.08767569878681e-9', '-1.1470745597729725e-11', '4.779477332387385e-14', '-1.5619206968586225e-16', '4.110317623312165e-19'];
 const TOL = '1e-12'; // LIKELIHOOD_TOLERANCE
 /** Byte offset of the update's lane sums (src/util/wasm/updateKernels.ts: SUMS). */
 const SUMS = 2400;
@@ -47,7 +47,8 @@ const vecConstInits = () => [...vecConsts.entries()].map(([v, n]) => `(local.set
 /**
  * cos²(y) for y in local `$y<s>` (type T), leaving it on the stack; locals $k,$r,$z,$z2,$z4<s>.
  * The same evaluation order as cosSquared(): k = floor(y/π + ½), r = ((y − kA) − kB) − kC,
- * Estrin: q03 = (C0 + C1 z) + (C2 + C3 z) z², q47 likewise, c = q03 + (q47 + C8 z⁴) z⁴, cos² = c·c.
+ * Estrin: q03 = (C0 + C1 z) + (C2 + C3 z) z², q47 likewise, q810 = (C8 + C9 z) + C10 z²,
+ * c = (q03 + q47 z⁴) + q810 z⁸, cos² = c·c.
  */
 function cos2(T, s) {
   const g = (n) => `(local.get $${n}${s})`;
@@ -60,8 +61,11 @@ function cos2(T, s) {
       (local.set $z2${s} ${mul(g('z'), g('z'))})
       (local.set $z4${s} ${mul(g('z2'), g('z2'))})
       (local.set $c${s} ${add(
-        add(add(c(0), mul(c(1), g('z'))), mul(add(c(2), mul(c(3), g('z'))), g('z2'))),
-        mul(add(add(add(c(4), mul(c(5), g('z'))), mul(add(c(6), mul(c(7), g('z'))), g('z2'))), mul(c(8), g('z4'))), g('z4')),
+        add(
+          add(add(c(0), mul(c(1), g('z'))), mul(add(c(2), mul(c(3), g('z'))), g('z2'))),
+          mul(add(add(c(4), mul(c(5), g('z'))), mul(add(c(6), mul(c(7), g('z'))), g('z2'))), g('z4')),
+        ),
+        mul(add(add(c(8), mul(c(9), g('z'))), mul(c(10), g('z2'))), mul(g('z4'), g('z4'))),
       )})
       ${mul(g('c'), g('c'))}`;
 }
