@@ -186,14 +186,26 @@ function move(d) {
     ${range(d).map((p) => ls(`mu${p}`, `(f64.load (i32.const ${HS + 8 * (d * d + p)}))`)).join(' ')}
     ${ls('b1', `(f64.sub ${f(1)} ${lg('a')})`)}
     ${ls('orow', lg('outp'))}
-    (block $done (loop $each
-      (br_if $done (i32.ge_u ${lg('i')} ${lg('n')}))
+    ;; First the parents alone, into parents[i] with the walk's "more" in bit 31: a loop this small
+    ;; keeps many rows' independent loads (guide, cdf) in flight, which matters once the cloud
+    ;; leaves the caches (~1e5 particles); the values are those of the one-loop form.
+    (block $wdone (loop $walk
+      (br_if $wdone (i32.ge_u ${lg('i')} ${lg('n')}))
       ${ls('ui', ld('up', lg('i')))}
       ${ls('j', `(i32.load ${at('gp', `(i32.trunc_f64_u (f64.mul ${lg('ui')} ${lg('g')}))`, 2)})`)}
       ${ls('j', `(i32.add ${lg('j')} (f64.le ${cdf(lg('j'))} ${lg('ui')}))`)}
       ${ls('j', `(i32.add ${lg('j')} (f64.le ${cdf(lg('j'))} ${lg('ui')}))`)}
       ${ls('bad', `(f64.le ${cdf(lg('j'))} ${lg('ui')})`)}
       ${ls('j', `(select ${lg('j')} ${lg('last')} (i32.lt_s ${lg('j')} ${lg('last')}))`)}
+      (i32.store ${at('parp', lg('i'), 2)} (i32.or ${lg('j')} (i32.shl ${lg('bad')} ${i(31)})))
+      ${ls('i', `(i32.add ${lg('i')} ${i(1)})`)}
+      (br $walk)))
+    ${ls('i', i(0))}
+    (block $done (loop $each
+      (br_if $done (i32.ge_u ${lg('i')} ${lg('n')}))
+      ${ls('j', `(i32.load ${at('parp', lg('i'), 2)})`)}
+      ${ls('bad', `(i32.shr_u ${lg('j')} ${i(31)})`)}
+      ${ls('j', `(i32.and ${lg('j')} ${i(0x7fffffff)})`)}
       (i32.store ${at('parp', lg('i'), 2)} ${lg('j')})
       ${ls('xrow', `(i32.add ${lg('xp')} (i32.mul ${lg('j')} ${i(8 * d)}))`)}
       ${range(d).map(normal).join('')}
