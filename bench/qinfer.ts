@@ -3,7 +3,7 @@
  *
  *   npm run bench:qinfer                      (QINFER_SRC=/path/to/python-qinfer for the QInfer side)
  *   npm run bench:qinfer -- --quick           (seed example with 20 trials, one round at ≥ 1e5 particles)
- *   npx tsx bench/qinfer.ts [--rounds R] [--sizes 1e3,1e4] [--only seed,run,perf]
+ *   npx tsx bench/qinfer.ts [--rounds R] [--sizes 1e3,1e4] [--only seed,run,perf] [--qinfer-threads N]
  *
  * Workloads (SimplePrecessionModel, U[0, 1] prior, ExpSparseHeuristic, Liu–West at nEss < n/2):
  * - seed: the seed's example, perf_test_multiple(100 trials, 6000 particles, 200 experiments)
@@ -15,7 +15,10 @@
  *
  * QInfer (commit 8170c84) runs in one long-lived child, `/usr/bin/python3
  * scripts/qinfer/bench_server.py` (import time is not counted), with OPENBLAS_CORETYPE and
- * OPENBLAS_L2_SIZE removed from its environment. Each round runs both sides back to back (the
+ * OPENBLAS_L2_SIZE removed from its environment and its BLAS on one thread
+ * (OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = 1; `--qinfer-threads N` to change): the workloads are
+ * serial, one core, on both sides — with OpenBLAS's default threads QInfer's CPU time is about
+ * twice its wall-clock time at 1e5 particles (its second thread spinning), and no faster. Each round runs both sides back to back (the
  * order alternates between rounds) and the ratio QInfer / qinfer-rx is taken per round; the
  * table shows the medians. Absolute times depend on the load: check `uptime` first.
  */
@@ -55,6 +58,7 @@ const quick = flag('--quick');
 const roundsArg = option('--rounds');
 const sizes = (option('--sizes') ?? '1e3,1e4,1e5,1e6').split(',').map(Number);
 const only = new Set((option('--only') ?? 'seed,run,perf').split(','));
+const qinferThreads = option('--qinfer-threads') ?? '1';
 const seedTrials = Number(option('--trials') ?? (quick ? 20 : 100));
 /** Rounds for a workload of the given size: 3 by default, 1 for the slow ones. */
 const roundsFor = (heavy: boolean): number => (roundsArg !== undefined ? Number(roundsArg) : heavy ? 1 : quick ? 2 : 3);
@@ -131,6 +135,7 @@ class QInfer {
     const env: NodeJS.ProcessEnv = { ...process.env, QINFER_SRC: src };
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
+    env.OPENBLAS_NUM_THREADS = env.OMP_NUM_THREADS = env.MKL_NUM_THREADS = qinferThreads;
     const script = fileURLToPath(new URL('../scripts/qinfer/bench_server.py', import.meta.url));
     this.child = spawn('/usr/bin/python3', [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -215,7 +220,7 @@ if (src === undefined || src === '') {
 
 const [l1, l5] = loadavg();
 console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${availableParallelism()}, Node ${process.version}; load average ${l1!.toFixed(2)} (1 min), ${l5!.toFixed(2)} (5 min)`);
-if (qinfer !== undefined) console.log(`reference: ${await qinfer.version}, /usr/bin/python3`);
+if (qinfer !== undefined) console.log(`reference: ${await qinfer.version}, /usr/bin/python3, BLAS threads ${qinferThreads}`);
 
 // Warm-up: compile the hot paths on both sides before anything is timed.
 coreLoop(3, 6000, 200, 1);
