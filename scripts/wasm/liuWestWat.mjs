@@ -7,9 +7,9 @@
  * - prepare: `MultinomialGuide.prepare` (running sum, guide table, sentinel, last positive weight);
  * - mean<d>, cov<d>: `weightedMean` and `centeredCovariance` (d = 1 … 4, one pass each with the
  *   d or d(d+1)/2 sums in registers, every sum over the particles in index order);
- * - move<d>: the fused pass of `guideDrawMove1` / `zigguratMove` (parent by two branch-free steps
- *   of the guide's walk, the ziggurat's fast path, `x' = a x_j + (1 − a)μ + hS z`), leaving the
- *   rows that need more (a longer walk, a rejected normal) untouched and listed for JavaScript.
+ * - move<d>: the fused pass of `guideDrawMove1` / `zigguratMove` (the parents by the guide's
+ *   walk, their rows gathered, the ziggurat's fast path, `x' = a x_j + (1 − a)μ + hS z`), leaving
+ *   the rows with a rejected normal untouched and listed for JavaScript.
  *
  * test/liu-west-kernels.test.ts checks the identity against the JavaScript path.
  */
@@ -151,12 +151,12 @@ function cov(d) {
 }
 
 /**
- * move<d>: for each row i, the parent j from the guide table (two branch-free steps; `more` when
- * the walk must go on), the d normals' fast path from the uniforms in out[i·d …], and, when
- * neither needs more, out row i = a x_j + (1 − a) μ + hS z (z from the fast path; the sum
- * Σ_q hS_pq z_q from 0 in q order, as shrinkAndJitter). Otherwise the row keeps its uniforms and
- * is listed in rows (ascending); parents[i] holds the two-step j (clamped to last). hS and μ at HS.
- * Returns the count of listed rows.
+ * move<d>: for each row i, the parent j from the guide table (its whole walk, into parents[i]),
+ * its row x_j gathered into u[i·d …] (the parents' uniforms are spent by then), the d normals'
+ * fast path from the uniforms in out[i·d …], and, when none is rejected, out row i =
+ * a x_j + (1 − a) μ + hS z (z from the fast path; the sum Σ_q hS_pq z_q from 0 in q order, as
+ * shrinkAndJitter). Otherwise the row keeps its uniforms and is listed in rows (ascending), for
+ * JavaScript to finish its normals in index order. hS and μ at HS. Returns the count of listed rows.
  */
 function move(d) {
   const cdf = (idx) => ld('cdfp', idx);
@@ -186,28 +186,43 @@ function move(d) {
     ${range(d).map((p) => ls(`mu${p}`, `(f64.load (i32.const ${HS + 8 * (d * d + p)}))`)).join(' ')}
     ${ls('b1', `(f64.sub ${f(1)} ${lg('a')})`)}
     ${ls('orow', lg('outp'))}
-    ;; First the parents alone, into parents[i] with the walk's "more" in bit 31: a loop this small
-    ;; keeps many rows' independent loads (guide, cdf) in flight, which matters once the cloud
-    ;; leaves the caches (~1e5 particles); the values are those of the one-loop form.
+    ;; The parents in three loops of one random load each — the guide's buckets, the walk over the
+    ;; running sum (two branch-free steps, then a loop in the few rows that need more), the rows
+    ;; gathered — so that each keeps many rows' independent loads in flight, which matters once
+    ;; the cloud leaves the caches (~1e5 particles); the move below then reads in sequence.
+    (block $bdone (loop $buckets
+      (br_if $bdone (i32.ge_u ${lg('i')} ${lg('n')}))
+      (i32.store ${at('parp', lg('i'), 2)} (i32.load ${at('gp', `(i32.trunc_f64_u (f64.mul ${ld('up', lg('i'))} ${lg('g')}))`, 2)}))
+      ${ls('i', `(i32.add ${lg('i')} ${i(1)})`)}
+      (br $buckets)))
+    ${ls('i', i(0))}
     (block $wdone (loop $walk
       (br_if $wdone (i32.ge_u ${lg('i')} ${lg('n')}))
       ${ls('ui', ld('up', lg('i')))}
-      ${ls('j', `(i32.load ${at('gp', `(i32.trunc_f64_u (f64.mul ${lg('ui')} ${lg('g')}))`, 2)})`)}
+      ${ls('j', `(i32.load ${at('parp', lg('i'), 2)})`)}
       ${ls('j', `(i32.add ${lg('j')} (f64.le ${cdf(lg('j'))} ${lg('ui')}))`)}
       ${ls('j', `(i32.add ${lg('j')} (f64.le ${cdf(lg('j'))} ${lg('ui')}))`)}
-      ${ls('bad', `(f64.le ${cdf(lg('j'))} ${lg('ui')})`)}
+      (if (f64.le ${cdf(lg('j'))} ${lg('ui')})
+        (then (loop $more
+          ${ls('j', `(i32.add ${lg('j')} ${i(1)})`)}
+          (br_if $more (f64.le ${cdf(lg('j'))} ${lg('ui')})))))
       ${ls('j', `(select ${lg('j')} ${lg('last')} (i32.lt_s ${lg('j')} ${lg('last')}))`)}
-      (i32.store ${at('parp', lg('i'), 2)} (i32.or ${lg('j')} (i32.shl ${lg('bad')} ${i(31)})))
+      (i32.store ${at('parp', lg('i'), 2)} ${lg('j')})
       ${ls('i', `(i32.add ${lg('i')} ${i(1)})`)}
       (br $walk)))
-    ${ls('i', i(0))}
+    ;; The parents' rows, in order, over the spent uniforms (u has room for n·d values).
+    ${ls('i', i(0))} ${ls('xrow', lg('up'))}
+    (block $gdone (loop $gather
+      (br_if $gdone (i32.ge_u ${lg('i')} ${lg('n')}))
+      ${ls('j', `(i32.add ${lg('xp')} (i32.mul (i32.load ${at('parp', lg('i'), 2)}) ${i(8 * d)}))`)}
+      ${range(d).map((p) => `(f64.store offset=${8 * p} ${lg('xrow')} (f64.load offset=${8 * p} ${lg('j')}))`).join(' ')}
+      ${ls('xrow', `(i32.add ${lg('xrow')} ${i(8 * d)})`)}
+      ${ls('i', `(i32.add ${lg('i')} ${i(1)})`)}
+      (br $gather)))
+    ${ls('i', i(0))} ${ls('xrow', lg('up'))}
     (block $done (loop $each
       (br_if $done (i32.ge_u ${lg('i')} ${lg('n')}))
-      ${ls('j', `(i32.load ${at('parp', lg('i'), 2)})`)}
-      ${ls('bad', `(i32.shr_u ${lg('j')} ${i(31)})`)}
-      ${ls('j', `(i32.and ${lg('j')} ${i(0x7fffffff)})`)}
-      (i32.store ${at('parp', lg('i'), 2)} ${lg('j')})
-      ${ls('xrow', `(i32.add ${lg('xp')} (i32.mul ${lg('j')} ${i(8 * d)}))`)}
+      ${ls('bad', i(0))}
       ${range(d).map(normal).join('')}
       (if (i32.eqz ${lg('bad')})
         (then ${range(d).map(moved).join('\n          ')})
@@ -215,6 +230,7 @@ function move(d) {
           (i32.store ${at('rowp', lg('nf'), 2)} ${lg('i')})
           ${ls('nf', `(i32.add ${lg('nf')} ${i(1)})`)}))
       ${ls('orow', `(i32.add ${lg('orow')} ${i(8 * d)})`)}
+      ${ls('xrow', `(i32.add ${lg('xrow')} ${i(8 * d)})`)}
       ${ls('i', `(i32.add ${lg('i')} ${i(1)})`)}
       (br $each)))
     ${lg('nf')})`;

@@ -98,18 +98,23 @@ function finishWalk(tables: GuideTables, u: Float64Array, parents: Int32Array, i
 }
 
 /**
- * {@link finishDrawMove1} for d parameters (the rows the WebAssembly pass `move<d>` left): for
- * each listed row in index order, the rest of its parent's walk, its d normals from the uniforms
- * in `out` (slow paths drawing from `rng`), then its move as {@link shrinkAndJitter}.
+ * The rows the WebAssembly pass `move<d>` left (their parents found, some normal rejected): for
+ * each listed row in index order its d normals from the uniforms in `out` (the rejected ones'
+ * slow path drawing from `rng`), then its move as {@link shrinkAndJitter} — so the random stream
+ * is that of `finishDrawMove1` / `finishZigguratMove`, whose walks the pass has already taken.
+ *
+ * @example
+ * ```ts
+ * finishListedRows(x, parents, mu, 0.98, hS, out, d, rows, nf, rng);
+ * ```
  */
-export function finishRows(
-  tables: GuideTables, u: Float64Array, parents: Int32Array, x: Float64Array, mu: Float64Array,
-  a: number, hS: Float64Array, out: Float64Array, d: number, rows: Int32Array, nf: number, rng: Rng,
+export function finishListedRows(
+  x: Float64Array, parents: Int32Array, mu: Float64Array, a: number, hS: Float64Array,
+  out: Float64Array, d: number, rows: Int32Array, nf: number, rng: Rng,
 ): void {
   for (let k = 0; k < nf; k++) {
-    const i = rows[k]!;
-    finishWalk(tables, u, parents, i);
-    for (let q = 0; q < d; q++) out[i * d + q] = zigguratFromUniform(rng, out[i * d + q]!);
+    const row = rows[k]! * d;
+    for (let q = 0; q < d; q++) out[row + q] = zigguratFromUniform(rng, out[row + q]!);
   }
   shrinkAndJitter(x, parents, mu, a, hS, out, d, rows, nf, true);
 }

@@ -1,6 +1,6 @@
 import type { Rng } from '../rng/Rng.js';
 import { LW_MAX_D, LW_MAX_N, UpdateKernels } from '../util/wasm/updateKernels.js';
-import { finishDrawMove1, finishRows } from './liuWestMove.js';
+import { finishListedRows } from './liuWestMove.js';
 
 /**
  * A particle cloud in the memory of WebAssembly kernels, ready for the Liu–West kernels: the old
@@ -48,9 +48,9 @@ export function wasmCloud(
 /**
  * The Liu–West draw and move on a {@link WasmCloud}, the same numbers and the same random stream
  * as the JavaScript path (`guideDrawMove1` / `zigguratMove`): the guide table of the weights, the
- * parents' n uniforms and the normals' n·d uniforms from `rng`'s stream, the fused pass `move<d>`,
- * then the listed rows finished in JavaScript (rest of the walk, the ziggurat's slow path drawing
- * from `rng`). Leaves the new locations in `c.out` and returns the parents (a view, valid until
+ * parents' n uniforms and the normals' n·d uniforms from `rng`'s stream, the fused pass `move<d>`
+ * (the parents' walks, their rows gathered, the move), then the rows with a rejected normal
+ * finished in JavaScript (the ziggurat's slow path drawing from `rng`). Leaves the new locations in `c.out` and returns the parents (a view, valid until
  * the kernels' memory grows).
  *
  * @example
@@ -70,10 +70,6 @@ export function wasmDrawMove(c: WasmCloud, nOld: number, n: number, d: number, a
   k.fillUniform(c.out, n * d);
   const nf = k.liuWestMove(c.out, c.x, n, d, g, last, a);
   rng.readState(k.state);
-  if (nf > 0) {
-    const tables = { cdf: k.cdf, guide: k.guide, g, last };
-    if (d === 1) finishDrawMove1(tables, k.u, k.parents, c.x, a, (1 - a) * mu[0]!, hS[0]!, c.out, k.rows, nf, rng);
-    else finishRows(tables, k.u, k.parents, c.x, mu, a, hS, c.out, d, k.rows, nf, rng);
-  }
+  if (nf > 0) finishListedRows(c.x, k.parents, mu, a, hS, c.out, d, k.rows, nf, rng);
   return k.parents;
 }

@@ -116,7 +116,7 @@ export class UpdateKernels {
   /**
    * The Liu–West scratch for up to {@link capacity} particles (empty when the capacity exceeds
    * {@link LW_MAX_N}): running sum (capacity + 1), guide table (2·capacity + 1), the parents'
-   * uniforms, parents, listed rows.
+   * uniforms (then their rows: capacity · d), parents, listed rows.
    */
   cdf = new Float64Array(0);
   guide = new Int32Array(0);
@@ -158,7 +158,7 @@ export class UpdateKernels {
     if (n <= this.cap && d <= this.d) return;
     const cap = Math.max(n, this.cap === 0 ? 0 : Math.ceil(this.cap * 1.5)), dd = Math.max(d, this.d);
     const oldX = this.x.slice(0, keep), oldW = this.w.slice(0, keep);
-    const scratch = cap <= LW_MAX_N ? 8 * (cap + 1) + 8 * cap + 4 * (2 * cap + 2) + 8 * cap : 0;
+    const scratch = cap <= LW_MAX_N ? 8 * (cap + 1) + 8 * cap * dd + 4 * (2 * cap + 2) + 8 * cap : 0;
     const bytes = BASE + 16 * cap * dd + 8 * cap + scratch, mem = this.exports.memory;
     const need = Math.ceil(bytes / 65536) - mem.buffer.byteLength / 65536;
     if (need > 0) mem.grow(need);
@@ -187,8 +187,8 @@ export class UpdateKernels {
     let o = BASE + (16 * this.d + 8) * cap;
     this.cdf = new Float64Array(buf, o, lw ? cap + 1 : 0);
     o += lw ? 8 * (cap + 1) : 0;
-    this.u = new Float64Array(buf, o, lw ? cap : 0);
-    o += lw ? 8 * cap : 0;
+    this.u = new Float64Array(buf, o, lw ? cap * this.d : 0);
+    o += lw ? 8 * cap * this.d : 0;
     this.guide = new Int32Array(buf, o, lw ? 2 * cap + 2 : 0);
     o += lw ? 4 * (2 * cap + 2) : 0;
     this.parents = new Int32Array(buf, o, lw ? cap : 0);
@@ -252,8 +252,9 @@ export class UpdateKernels {
 
   /**
    * The fused Liu–West pass (`move<d>`, see scripts/wasm/liuWestWat.mjs) over n new particles:
-   * parents from {@link u} by the guide table, normals from the uniforms in `out`, hS and μ from
-   * {@link kernelWidth}; returns the count of rows left in {@link rows} for JavaScript to finish.
+   * parents from {@link u} by the guide table (into {@link parents}, their rows then gathered
+   * over {@link u}), normals from the uniforms in `out`, hS and μ from {@link kernelWidth};
+   * returns the count of rows with a rejected normal left in {@link rows} for JavaScript to finish.
    */
   liuWestMove(out: Float64Array, x: Float64Array, n: number, d: number, g: number, last: number, a: number): number {
     return this.exports[`move${d}`]!(this.u.byteOffset, out.byteOffset, x.byteOffset, this.cdf.byteOffset, this.guide.byteOffset, this.parents.byteOffset, this.rows.byteOffset, n, g, last, a);
