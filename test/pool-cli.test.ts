@@ -8,10 +8,11 @@ const registry = builtInRegistry();
 const context = (options: Record<string, unknown>) => ({ registry, options, log: () => {} });
 
 describe('qinfer-rx perf --backend pool', () => {
-  it('resolves to a pool apply with engines trials in flight, giving the serial trial', async () => {
+  it('resolves to a pool apply with two trials in flight per engine (one running), giving the serial trial', async () => {
     const backend = await resolveCliBackend('pool', context({ engines: 2 }));
     try {
-      expect(backend.concurrency).toBe(2);
+      expect(backend.concurrency).toBe(4);
+      expect(backend.running).toBe(2);
       const spec = {
         index: 0, seed: 12, nParticles: 200, nExp: 8,
         model: { name: 'SimplePrecessionModel' }, prior: { name: 'UniformDistribution', params: { ranges: [[0, 1]] } }, heuristic: { name: 'ExpSparseHeuristic' },

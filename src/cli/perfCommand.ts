@@ -105,7 +105,8 @@ export async function perfCommand(o: PerfCommandOptions, io: CliIo, registry: Re
   let failure: unknown;
   try {
     const inFlight = concurrency ?? backend.concurrency ?? 1;
-    checkRunMemory(m.built, { ...shape, inFlight: backend.remote === true ? 0 : inFlight }, memoryLimit); // with the backend's own concurrency
+    const running = backend.remote === true ? 0 : Math.min(inFlight, backend.running ?? inFlight);
+    checkRunMemory(m.built, { ...shape, inFlight: running }, memoryLimit); // the trials that hold memory here at once
     log(`qinfer-rx perf: ${m.built.name}, prior ${m.ranges.map((r) => `U[${r[0]}, ${r[1]}]`).join(' × ')}${m.postselected ? ' postselected on its validity' : ''}, ${m.heuristic.name}, ` + `${nTrials} trials × ${nExp} experiments, seed ${seed}`);
     log(`backend ${backend.description}; ${inFlight} trial(s) in flight`);
     for (const run of runs) {

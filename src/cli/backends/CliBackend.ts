@@ -6,8 +6,14 @@ import type { Registry } from '../../registry/Registry.js';
 export interface CliBackend {
   /** Runs one trial (see `TrialApply`). */
   readonly apply: TrialApply;
-  /** Trials in flight when `--concurrency` is not given (e.g. the worker count). Default 1. */
+  /** Trials in flight when `--concurrency` is not given (e.g. twice the worker count). Default 1. */
   readonly concurrency?: number;
+  /**
+   * Most trials that run at once on this machine, holding their memory (the worker count of a
+   * pool, whose further trials in flight only wait in its queue); default: all trials in flight.
+   * The run's memory check counts this many.
+   */
+  readonly running?: number;
   /** One line shown before the run, e.g. `pool: 8 worker threads`. */
   readonly description: string;
   /** Releases workers, devices or connections; the CLI awaits it before exiting. */
