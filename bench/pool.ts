@@ -20,7 +20,8 @@
  *
  * 5. Trials on the pool against their ceilings, interleaved: one trial at a time on a pool worker
  *    (`pool.runTrial`, dispatch and result included) against the same trial on this thread; and
- *    `perfTestMultiple` on `pool:N` (poolTrialApply, concurrency N) against N bare worker threads
+ *    `perfTestMultiple` on `pool:N` (poolTrialApply: one trial per message, concurrency N; and in
+ *    batches of up to 8, the CLI's default) against N bare worker threads
  *    (bench/trialThread.ts: no piscina, each thread runs its share of the same trials in a loop
  *    and posts the results once) — trials/s and their ratio. The seed's trial by default
  *    (SimplePrecession, 6000 particles, 200 ExpSparse experiments); BENCH_TRIAL=small for 1000 × 100.
@@ -319,17 +320,27 @@ if (section(5)) {
   console.log(`\n5. trials (SimplePrecession, ${options.nParticles} particles, ${options.nExp} experiments, ExpSparse), ${rounds} interleaved rounds, medians`);
   // (a) one trial at a time: this thread against a pool:1 worker (the dispatch, wake-up and result included).
   const pool1 = pools.get(1)!;
-  // Warm-up: both threads JIT-compile the whole SMC path (the first trials run several times slower).
-  for (const s of specs(single, 0)) (runTrial(s, registry), await pool1.runTrial(s));
+  // The floor of any pool here: a bare worker thread (bench/trialThread.ts) sent one trial per message.
+  const oneBare = new Worker(fileURLToPath(new URL('./trialThread.cjs', import.meta.url)), childExecArgv(true) === undefined ? {} : { execArgv: childExecArgv(true)! });
+  const onBare = (s: TrialSpec): Promise<unknown> => new Promise((resolve) => {
+    oneBare.once('message', resolve);
+    oneBare.postMessage([s]);
+  });
+  // Warm-up: every thread JIT-compiles the whole SMC path (the first trials run several times slower).
+  for (const s of specs(single, 0)) (runTrial(s, registry), await pool1.runTrial(s), await onBare(s));
   const fns = [
     () => { for (const s of specs(single, 1)) runTrial(s, registry); },
+    async () => { for (const s of specs(single, 1)) await onBare(s); },
     async () => { for (const s of specs(single, 1)) await pool1.runTrial(s); },
   ];
-  const [mainMs = 0, workerMs = 0] = await timeInterleaved(fns, rounds, 1);
-  const [mainBest = 0, workerBest = 0] = await timeInterleaved(fns, rounds, 0, (ts) => Math.min(...ts));
+  const [mainMs = 0, bareMs = 0, workerMs = 0] = await timeInterleaved(fns, rounds, 1);
+  const [mainBest = 0, bareBest = 0, workerBest = 0] = await timeInterleaved(fns, rounds, 0, (ts) => Math.min(...ts));
+  await oneBare.terminate();
+  const per = (ms: number): string => `${fmt(ms / single, 2)} ms`;
   console.log(
-    `   one at a time: ${fmt(mainMs / single, 2)} ms per trial on this thread, ${fmt(workerMs / single, 2)} ms on a pool:1 worker — worker / main ${fmt(workerMs / mainMs, 3)} (medians); ` +
-      `best rounds ${fmt(mainBest / single, 2)} and ${fmt(workerBest / single, 2)} ms — ${fmt(workerBest / mainBest, 3)}`,
+    `   one at a time (medians): ${per(mainMs)} per trial on this thread, ${per(bareMs)} on a bare worker thread (one message each way per trial), ${per(workerMs)} on a pool:1 worker — ` +
+      `worker / main ${fmt(workerMs / mainMs, 3)}, bare / main ${fmt(bareMs / mainMs, 3)} (the floor of any thread here), worker / bare ${fmt(workerMs / bareMs, 3)}; ` +
+      `best rounds ${per(mainBest)}, ${per(bareBest)}, ${per(workerBest)} — worker / main ${fmt(workerBest / mainBest, 3)}, bare / main ${fmt(bareBest / mainBest, 3)}`,
   );
   // (b) throughput: pool:N against N bare worker threads running the same trials.
   const rows: string[][] = [];
@@ -345,19 +356,19 @@ if (section(5)) {
         w.postMessage(list.filter((_, k) => k % n === c));
       })));
     // perfTestMultiple's trial k has seed deriveSeed(seed, k): the same trials as specs(·, seed − 100).
-    const runPool = (count: number, seed: number, inFlight: number): Promise<unknown> =>
-      lastValueFrom(perfTestMultiple(count, options, { apply: poolTrialApply(pool), concurrency: inFlight, seed }).pipe(toArray()));
+    const runPool = (count: number, seed: number, inFlight: number, batch = 1): Promise<unknown> =>
+      lastValueFrom(perfTestMultiple(count, options, { apply: poolTrialApply(pool, { batch }), concurrency: inFlight, seed }).pipe(toArray()));
     await runBare(specs(2 * n, 0));
     await runPool(2 * n, 100, 2 * n);
     const [bareMs = 0, poolMs = 0, pool2Ms = 0] = await timeInterleaved(
-      [() => runBare(specs(total, 2)), () => runPool(total, 102, n), () => runPool(total, 102, 2 * n)], rounds, 1);
+      [() => runBare(specs(total, 2)), () => runPool(total, 102, n), () => runPool(total, 102, (2 * n + 1) * 8, 8)], rounds, 1);
     await Promise.all(bare.map((w) => w.terminate()));
     const rate = (ms: number): string => fmt(total / (ms / 1000), 1);
     rows.push([`${n}`, rate(bareMs), rate(poolMs), fmt(bareMs / poolMs, 3), rate(pool2Ms), fmt(bareMs / pool2Ms, 3)]);
   }
-  table(['engines', 'bare threads trials/s', 'pool, N in flight', 'pool / bare', 'pool, 2N in flight', 'pool / bare'], rows);
+  table(['engines', 'bare threads trials/s', 'pool, N in flight', 'pool / bare', 'pool, batched', 'pool / bare'], rows);
   console.log('   bare threads: the same trials split evenly, one message each way per thread per round — the ceiling for any pool of that size now.');
-  console.log('   2N in flight (the CLI default): one trial running and one queued per worker, which then never waits for a round trip.');
+  console.log('   batched (the CLI default): poolTrialApply(pool, { batch: 8 }), (2N + 1) × 8 in flight — short trials ~20 ms of work per message, one batch running and one queued per worker.');
 }
 
 await Promise.all([...pools.values()].map((p) => p.close()));

@@ -60,7 +60,7 @@ describe('qinfer-rx perf --backend-opt through the real command (exit 2 before a
     [['--backend', 'redis://127.0.0.1:1', '--backend-opt', 'redisTimeout=2.5'], /redisTimeout must be/],
     [['--backend', 'pool', '--backend-opt', 'engines=1.5'], /pool option engines must be an integer in \[1, 1024\], got 1\.5/],
     [['--backend', 'pool', '--backend-opt', 'engines=100000'], /pool option engines must be an integer in \[1, 1024\]/],
-    [['--backend', 'pool', '--backend-opt', 'threads=2'], /unknown pool option 'threads' \(known: engines, modules\)/],
+    [['--backend', 'pool', '--backend-opt', 'threads=2'], /unknown pool option 'threads' \(known: engines, batch, modules\)/],
     [['--backend', 'auto', '--backend-opt', 'engines=-1'], /auto option engines must be an integer/],
     [['--backend', 'serial', '--backend-opt', 'engines=2'], /unknown serial option 'engines' \(known: none\)/],
   ];

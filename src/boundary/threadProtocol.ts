@@ -70,6 +70,20 @@ export interface TrialTask {
   readonly spec: TrialSpec;
 }
 
+/**
+ * Several whole trials run one after another by `runTrial` inside one worker: a batch of short
+ * trials costs one message each way instead of one per trial.
+ */
+export interface TrialsTask {
+  readonly kind: 'trials';
+  readonly specs: readonly TrialSpec[];
+}
+
+/** One trial of a {@link TrialsTask}: its result or its error, and its time inside the worker (ms). */
+export type TrialOutcome =
+  | { readonly ok: true; readonly trial: TrialResult; readonly ms: number }
+  | { readonly ok: false; readonly error: WireError; readonly ms: number };
+
 /** Asks a worker who it is and what it can build. */
 export interface ProbeTask {
   readonly kind: 'probe';
@@ -92,7 +106,7 @@ export interface JobTask {
 }
 
 /** Any task a pool worker accepts. */
-export type PoolTask = LikelihoodTask | SimulateTask | TrialTask | ProbeTask | JobTask;
+export type PoolTask = LikelihoodTask | SimulateTask | TrialTask | TrialsTask | ProbeTask | JobTask;
 
 /** What a probe reports. */
 export interface ProbeInfo {
@@ -106,5 +120,5 @@ export interface ProbeInfo {
  * `value`: a job's encoded result.
  */
 export type PoolReply =
-  | { readonly ok: true; readonly engine: number; readonly skipped?: boolean; readonly trial?: TrialResult; readonly probe?: ProbeInfo; readonly value?: unknown }
+  | { readonly ok: true; readonly engine: number; readonly skipped?: boolean; readonly trial?: TrialResult; readonly trials?: readonly TrialOutcome[]; readonly probe?: ProbeInfo; readonly value?: unknown }
   | { readonly ok: false; readonly engine: number; readonly error: WireError };

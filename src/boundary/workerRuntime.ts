@@ -9,7 +9,8 @@ import { parseChunkJob, runChunkJob } from './chunkWire.js';
 import { checkChunkJobCost, checkTrialJobCost, parseJobText } from './jobCost.js';
 import { ModelCache } from './ModelCache.js';
 import { loadModelModules } from './modelModules.js';
-import type { JobTask, LikelihoodTask, PoolReply, PoolTask, SimulateTask } from './threadProtocol.js';
+import type { TrialSpec } from '../perf/TrialSpec.js';
+import type { JobTask, LikelihoodTask, PoolReply, PoolTask, SimulateTask, TrialOutcome } from './threadProtocol.js';
 import { encodeTrialResult, parseTrialJob } from './trialWire.js';
 import { toWireError, type WireError } from './wireError.js';
 
@@ -49,7 +50,8 @@ function afterTurn(reply: PoolReply): Promise<PoolReply> {
  *
  * - `likelihood`: rows `start..end` of a call, `model.likelihoodInto` in place in shared memory;
  * - `simulate`: a particles × experiments block, `simulateExperiment` with `new Rng(seed)`, joined in place;
- * - `trial`: `runTrial(spec, registry)`;
+ * - `trial`: `runTrial(spec, registry)`; `trials`: several, one after another, each with its own
+ *   outcome (result or error) and time;
  * - `job`: a cluster job straight from Redis (its JSON text, parsed here), validated
  *   (`parseTrialJob` / `parseChunkJob`), checked against the engine's limits per job
  *   (`checkTrialJobCost` / `checkChunkJobCost`: memory and result size, `ERR_PAYLOAD`), run, and
@@ -133,6 +135,16 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
     return { ok: true, engine, value: runChunkJob(chunk) };
   };
 
+  const trialOutcome = (spec: TrialSpec): TrialOutcome => {
+    const t0 = performance.now();
+    try {
+      const trial = runTrial(spec, registry);
+      return { ok: true, trial, ms: performance.now() - t0 };
+    } catch (e) {
+      return { ok: false, error: toWireError(e), ms: performance.now() - t0 };
+    }
+  };
+
   const run = (task: PoolTask): PoolReply => {
     try {
       if (loadFailure !== undefined) return { ok: false, engine, error: loadFailure };
@@ -143,6 +155,8 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
           return simulate(task);
         case 'trial':
           return { ok: true, engine, trial: runTrial(task.spec, registry) };
+        case 'trials':
+          return { ok: true, engine, trials: task.specs.map(trialOutcome) };
         case 'job':
           return job(task);
         case 'probe':

@@ -31,7 +31,7 @@ export interface CliBackendEntry {
  */
 export const CLI_BACKENDS: readonly CliBackendEntry[] = [
   { name: 'serial', summary: 'one trial at a time on the main thread (default)', load: async () => serialCliBackend },
-  { name: 'pool', summary: 'worker threads, one trial per worker (pool:N or --backend-opt engines=N)', load: async () => (await import('./backends/poolCliBackend.js')).poolCliBackend },
+  { name: 'pool', summary: 'worker threads, each trial wholly in one, short ones in batches (pool:N or --backend-opt engines=N; batch=K, default 8)', load: async () => (await import('./backends/poolCliBackend.js')).poolCliBackend },
   { name: 'gpu', summary: 'trials batched on a WebGPU device (engine=likelihood: GPU likelihoods only; the CPU without an adapter)', load: async () => (await import('./backends/gpuCliBackend.js')).gpuCliBackend },
   { name: 'auto', summary: 'measures serial, pool and GPU for the model and picks per call size', load: async () => (await import('./backends/autoCliBackend.js')).autoCliBackend },
   { name: 'cluster', summary: 'engines on other machines via Redis (redis://HOST:PORT or --backend-opt redis=URL)', load: async () => (await import('./backends/clusterCliBackend.js')).clusterCliBackend },

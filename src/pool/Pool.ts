@@ -22,6 +22,11 @@ export interface PoolConfig {
   readonly execArgv: readonly string[] | undefined;
 }
 
+/** One trial of {@link Pool.runTrials}: its result or its error, and its time inside the worker (ms). */
+export type TrialBatchOutcome =
+  | { readonly ok: true; readonly trial: TrialResult; readonly ms: number }
+  | { readonly ok: false; readonly error: Error; readonly ms: number };
+
 /** Counters of a pool's work since it was created. */
 export interface PoolStats {
   /** Chunk tasks an engine computed. */
@@ -215,6 +220,27 @@ export class Pool implements EngineView {
     return this.runWhole({ kind: 'trial', spec }, { trial: spec.index }, options.signal).then((reply) => {
       this.counters.trials++;
       return reply.trial!;
+    });
+  }
+
+  /**
+   * Runs several trials one after another inside one worker (one message each way: for short
+   * trials, whose round trip would otherwise cost a large part of their time) and resolves with
+   * each trial's outcome in order — its result, or its own error rebuilt as {@link runTrial}
+   * would reject — and its time inside the worker in ms. The whole call rejects like
+   * {@link runTrial} when the worker dies (`ERR_WORKER_CRASHED`: every trial of the batch is
+   * lost), on abort or when the pool closes.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await pool.runTrials([specA, specB]);
+   * if (a.ok) console.log(a.trial.loss, a.ms);
+   * ```
+   */
+  runTrials(specs: readonly TrialSpec[], options: { signal?: AbortSignal } = {}): Promise<TrialBatchOutcome[]> {
+    return this.runWhole({ kind: 'trials', specs }, { trials: specs.map((s) => s.index) }, options.signal).then((reply) => {
+      this.counters.trials += specs.length;
+      return reply.trials!.map((o, k) => (o.ok ? o : { ok: false as const, error: fromWireError(o.error, { engine: reply.engine, trial: specs[k]!.index }), ms: o.ms }));
     });
   }
 
