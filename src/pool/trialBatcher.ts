@@ -14,6 +14,8 @@ interface Waiting {
   single?: boolean;
   /** Set once the trial is in a batch: aborts the batch when this was its last unsettled trial. */
   onAbort?: () => void;
+  /** The listener on `signal`, removed once the trial settles. */
+  listener?: () => void;
 }
 
 /** Weight of the newest batch in the running mean of a trial's time in the worker. */
@@ -50,6 +52,7 @@ export function batchedTrialApply(pool: Pool, maxBatch: number, batchMs: number)
   const settle = (w: Waiting, ok: boolean, value: unknown): void => {
     if (w.settled) return;
     w.settled = true;
+    if (w.listener !== undefined) w.signal.removeEventListener('abort', w.listener);
     if (ok) w.resolve(value as TrialResult);
     else w.reject(value);
   };
@@ -63,7 +66,13 @@ export function batchedTrialApply(pool: Pool, maxBatch: number, batchMs: number)
       out--;
       flush();
     };
-    pool.runTrials(group.map((w) => w.spec), { signal: ctl.signal }).then(
+    let sent: Promise<TrialBatchOutcome[]>;
+    try {
+      sent = pool.runTrials(group.map((w) => w.spec), { signal: ctl.signal });
+    } catch (e) {
+      sent = Promise.reject(e);
+    }
+    sent.then(
       (outcomes: TrialBatchOutcome[]) => {
         const ms = outcomes.reduce((s, o) => s + o.ms, 0) / outcomes.length;
         tau = tau === undefined ? ms : (1 - SMOOTHING) * tau + SMOOTHING * ms;
@@ -97,10 +106,12 @@ export function batchedTrialApply(pool: Pool, maxBatch: number, batchMs: number)
     new Promise<TrialResult>((resolve, reject) => {
       if (signal.aborted) return reject(abortError(signal));
       const w: Waiting = { spec, signal, resolve, reject, settled: false };
-      signal.addEventListener('abort', () => {
+      w.listener = () => {
+        const inBatch = w.onAbort;
         settle(w, false, abortError(signal));
-        w.onAbort?.();
-      }, { once: true });
+        inBatch?.();
+      };
+      signal.addEventListener('abort', w.listener, { once: true });
       pending.push(w);
       if (!flushQueued) {
         flushQueued = true;
