@@ -134,3 +134,21 @@ describe('poolTrialApply with batches', () => {
     expect(() => poolTrialApply(pool, { batch: 4, batchMs: Number.NaN })).toThrow(QinferArgumentError);
   });
 });
+
+describe('poolTrialApply with batches, trials that cannot be posted', () => {
+  it('rejects each trial of a batch that cannot be sent to a worker (ERR_PAYLOAD), and the next batches go on', async () => {
+    const pool = createPool({ engines: 1 });
+    try {
+      const apply = poolTrialApply(pool, { batch: 4, batchMs: 1e6 });
+      await apply(trialSpec(short, 0, 1), new AbortController().signal);
+      const bad = { ...trialSpec(short, 1, 2), model: { name: 'SimplePrecessionModel', params: { f: () => 1 } } } as unknown as TrialSpec;
+      const settled = await Promise.allSettled([apply(bad, new AbortController().signal), apply(trialSpec(short, 2, 3), new AbortController().signal)]);
+      expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      for (const r of settled) expect(((r as PromiseRejectedResult).reason as QinferError).code).toBe('ERR_PAYLOAD'); // the whole batch could not be sent
+      const after = await apply(trialSpec(short, 3, 4), new AbortController().signal);
+      expect(Array.from(after.loss)).toEqual(Array.from(runTrial(trialSpec(short, 3, 4), registry).loss));
+    } finally {
+      await pool.close();
+    }
+  });
+});
