@@ -32,8 +32,9 @@ const SMOOTHING = 0.3;
  *
  * Each trial keeps its own outcome: a failing trial rejects alone; an aborted trial rejects at
  * once with `ERR_ABORTED` (its batch is cancelled, and its worker replaced, only when every trial
- * in it was aborted). When a worker dies (`ERR_WORKER_CRASHED`) its batch's unsettled trials are
- * run again one per message, so only the trial that kills a worker fails with that error.
+ * in it was aborted). When a worker dies (`ERR_WORKER_CRASHED`) or a batch cannot be posted
+ * (`ERR_PAYLOAD`), its unsettled trials are sent again one per message, so only the trial at
+ * fault fails with that error.
  * Results do not depend on batching: each trial's seed comes from its spec.
  *
  * @example
@@ -81,8 +82,9 @@ export function batchedTrialApply(pool: Pool, maxBatch: number, batchMs: number)
       },
       (e: unknown) => {
         const live = group.filter((w) => !w.settled);
-        if (group.length > 1 && isQinferError(e, 'ERR_WORKER_CRASHED')) {
-          // One trial killed the worker: the others are innocent; alone, each meets its own fate.
+        if (group.length > 1 && (isQinferError(e, 'ERR_WORKER_CRASHED') || isQinferError(e, 'ERR_PAYLOAD'))) {
+          // One trial killed the worker, or could not be posted: the others are innocent; alone,
+          // each meets its own fate.
           for (const w of live) (w.single = true, delete w.onAbort);
           pending.unshift(...live);
         } else for (const w of live) settle(w, false, e);
