@@ -69,6 +69,24 @@ describe.runIf(wasm)('WebAssembly update kernels', () => {
     k.x[1] = NaN;
     k.cos2Weights(3, 1, 0, 0);
     expect(k.flags & 2).toBe(2);
+    // Judged once per call, not per pair: a NaN or infinite location of weight 0, in either
+    // lane, at the odd tail, or among many, is still seen.
+    for (const n of [3, 8, 1001]) {
+      for (const at of [0, 1, n - 1]) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          k.reserve(n);
+          k.x.fill(0.5, 0, n);
+          k.w.fill(1 / n, 0, n);
+          k.x[at] = bad;
+          k.w[at] = 0;
+          k.cos2Weights(n, 1, 0, at % 2);
+          expect(k.flags & 2, `n ${n}, x[${at}] = ${bad}`).toBe(2);
+        }
+      }
+      k.x.fill(0.5, 0, n);
+      k.cos2Weights(n, 1, 0, 1);
+      expect(k.flags, `n ${n}, all finite`).toBe(0);
+    }
   });
 
   it('an updater on the fused path gives the JavaScript path\'s run bit for bit: weights, resampling, records, estimates, call counts', () => {
