@@ -21,9 +21,9 @@ export interface PoolTrialApplyOptions {
  * runs wholly inside one worker of `pool` — `runTrial(spec, registry)` with the worker's registry
  * — on whichever worker is free; `perfTestMultiple`'s `concurrency` caps how many are in flight.
  * Use `2 * pool.nEngines`: one trial running and one queued per worker, so that a worker starts
- * its next trial at once instead of idling through the round trip to this thread (~0.3 ms on a
- * 2-vCPU VM; pool:1 with 1000-particle trials gave 1.22× the trials per second of one in
- * flight); more only lengthens the queue. For short trials pass `batch` (below) and a
+ * its next trial sooner instead of idling through the round trip to this thread (~0.3–1 ms on
+ * a 2-vCPU VM; pool:1 with 1000-particle trials gave 1.05–1.22× the trials per second of one
+ * in flight); more only lengthens the queue. For short trials pass `batch` (below) and a
  * concurrency of about `(2 * pool.nEngines + 1) * batch`. Trials are data (`TrialSpec`) and
  * their seeds derive from `(seed, index)`, so the table equals the serial run's, elapsed times
  * aside. Aborting a trial removes it from the queue or terminates the worker running it (which
